@@ -1,0 +1,1115 @@
+//! tokn against oidc-provider, the certified OpenID Connect / OAuth 2.0 server from npm
+//! (issue 4). `tests/interop/server.js` runs it on 127.0.0.1 with three clients:
+//!
+//! | client | authentication | secret |
+//! |---|---|---|
+//! | `basic-client` | `client_secret_basic` | `s3cr:et+with%/&space here` |
+//! | `post-client` | `client_secret_post` (HTTP Basic from it is refused with 401) | `p0st:secret+with%/&space here` |
+//! | `scoped-client` | `client_secret_basic`, allowed scopes `read write admin` | `scoped-secret-0123456789` |
+//!
+//! and the resource indicator `https://api.example.test`, which yields a JWT access token
+//! whose `aud` is that resource. Every token tokn prints is checked with the server:
+//! opaque tokens through its RFC 7662 introspection endpoint (active, client, scope),
+//! JWTs by their RS256 signature and claims.
+//!
+//! Setup: `npm ci --prefix tests/interop` (Node.js 20 or newer, and `openssl` for the
+//! HTTPS cases). Without them these tests fail and say so; `TOKN_SKIP_INTEROP=1` skips them.
+//!
+//! One plain-HTTP server and one HTTPS server are started per test binary run, lazily,
+//! and shared by all cases. Each server exits when its standard input closes: the pipe's
+//! write end lives in a static here, so the OS closes it when the test process ends,
+//! however it ends. Every tokn run sends `-H 'X-Interop-Case: NAME'` with a name of its
+//! own, under which the server records each token request (how the client authenticated,
+//! the status it got), so the parallel cases can count their own requests.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command as StdCommand, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock, mpsc};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use assert_cmd::Command;
+use base64::Engine as _;
+use serde_json::Value;
+
+const BASIC_ID: &str = "basic-client";
+const BASIC_SECRET: &str = "s3cr:et+with%/&space here";
+const POST_ID: &str = "post-client";
+const POST_SECRET: &str = "p0st:secret+with%/&space here";
+const SCOPED_ID: &str = "scoped-client";
+const SCOPED_SECRET: &str = "scoped-secret-0123456789";
+const RESOURCE: &str = "https://api.example.test";
+
+const SETUP_HINT: &str = "install the interop test server with `npm ci --prefix tests/interop` \
+     (needs Node.js 20 or newer with npm), or set TOKN_SKIP_INTEROP=1 to skip these tests";
+
+// ---------------------------------------------------------------------------------------
+// The servers
+// ---------------------------------------------------------------------------------------
+
+/// A running `tests/interop/server.js`.
+struct Server {
+    /// `http://127.0.0.1:PORT` or `https://127.0.0.1:PORT`, the provider's issuer.
+    base: String,
+    /// The PEM of the CA that signed the HTTPS server's certificate.
+    ca_pem: Option<String>,
+    /// Kept for the life of the test process: when it ends, the OS closes this pipe and
+    /// the server exits. The child is never waited for; it is reparented on exit.
+    _stdin: Mutex<ChildStdin>,
+    _stdout: Mutex<BufReader<ChildStdout>>,
+    _child: Mutex<Child>,
+}
+
+static HTTP_SERVER: OnceLock<Result<Server, String>> = OnceLock::new();
+static HTTPS_SERVER: OnceLock<Result<Server, String>> = OnceLock::new();
+
+fn skip() -> bool {
+    if std::env::var_os("TOKN_SKIP_INTEROP").is_some_and(|v| v == "1") {
+        eprintln!("note: TOKN_SKIP_INTEROP=1: skipping this oidc-provider interop test");
+        true
+    } else {
+        false
+    }
+}
+
+/// The shared plain-HTTP server, or `None` when the interop tests are skipped.
+fn http_server() -> Option<&'static Server> {
+    if skip() {
+        return None;
+    }
+    match HTTP_SERVER.get_or_init(|| start_server(false)) {
+        Ok(server) => Some(server),
+        Err(msg) => panic!("oidc-provider interop server: {msg}"),
+    }
+}
+
+/// The shared HTTPS server, or `None` when the interop tests are skipped.
+fn https_server() -> Option<&'static Server> {
+    if skip() {
+        return None;
+    }
+    match HTTPS_SERVER.get_or_init(|| start_server(true)) {
+        Ok(server) => Some(server),
+        Err(msg) => panic!("oidc-provider interop server (HTTPS): {msg}"),
+    }
+}
+
+fn interop_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("interop")
+}
+
+fn runs(program: &str, arg: &str) -> bool {
+    StdCommand::new(program)
+        .arg(arg)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Checks that node and the pinned oidc-provider are installed; the error says how to fix it.
+fn check_prerequisites(dir: &Path) -> Result<(), String> {
+    if !runs("node", "--version") {
+        return Err(format!("`node` was not found on PATH: {SETUP_HINT}"));
+    }
+    let wanted: Value = read_json(&dir.join("package.json"))?;
+    let wanted = wanted["dependencies"]["oidc-provider"]
+        .as_str()
+        .unwrap_or("?")
+        .to_owned();
+    let installed = dir
+        .join("node_modules")
+        .join("oidc-provider")
+        .join("package.json");
+    if !installed.exists() {
+        let npm = if runs("npm", "--version") {
+            String::new()
+        } else {
+            " (`npm` was not found on PATH either)".to_owned()
+        };
+        return Err(format!(
+            "{} is missing{npm}: {SETUP_HINT}",
+            dir.join("node_modules").join("oidc-provider").display()
+        ));
+    }
+    let installed: Value = read_json(&installed)?;
+    let installed = installed["version"].as_str().unwrap_or("?");
+    if installed != wanted {
+        return Err(format!(
+            "oidc-provider {installed} is installed but tests/interop/package.json pins {wanted}: {SETUP_HINT}"
+        ));
+    }
+    Ok(())
+}
+
+fn read_json(path: &Path) -> Result<Value, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("cannot parse {}: {e}", path.display()))
+}
+
+fn start_server(tls: bool) -> Result<Server, String> {
+    let dir = interop_dir();
+    check_prerequisites(&dir)?;
+
+    let mut cmd = StdCommand::new("node");
+    cmd.arg(dir.join("server.js"))
+        .arg("--port")
+        .arg("0")
+        .current_dir(&dir);
+    // The server reads its key and certificate at start, so they can go right after.
+    let tls_dir = if tls { Some(TempDir::new("tls")) } else { None };
+    let ca_pem = match &tls_dir {
+        Some(tls_dir) => {
+            let files = make_certificates(&tls_dir.path)?;
+            cmd.arg("--tls-cert")
+                .arg(&files.cert)
+                .arg("--tls-key")
+                .arg(&files.key);
+            Some(files.ca_pem)
+        }
+        None => None,
+    };
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot start node: {e}: {SETUP_HINT}"))?;
+    let stdin = child.stdin.take().expect("piped stdin");
+    let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+
+    // Wait for `listening PORT`, at most 30 s (node imports oidc-provider and makes an RSA key).
+    let (tx, rx) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut line = String::new();
+        let got = stdout.read_line(&mut line);
+        let _ = tx.send((got.map(|_| line), ()));
+        stdout
+    });
+    let line = match rx.recv_timeout(Duration::from_secs(30)) {
+        Ok((Ok(line), ())) => line,
+        Ok((Err(e), ())) => {
+            let _ = child.kill();
+            return Err(format!("cannot read the server's stdout: {e}"));
+        }
+        Err(_) => {
+            let _ = child.kill();
+            return Err("the server did not print `listening PORT` within 30 s".to_owned());
+        }
+    };
+    let stdout = reader.join().expect("reader thread");
+    let port: u16 = match line.trim().strip_prefix("listening ").map(str::parse) {
+        Some(Ok(port)) => port,
+        _ => {
+            let _ = child.kill();
+            let status = child.wait().map(|s| s.to_string()).unwrap_or_default();
+            return Err(format!(
+                "the server printed {line:?} instead of `listening PORT` ({status}); \
+                 its stderr is above. {SETUP_HINT}"
+            ));
+        }
+    };
+    drop(tls_dir);
+
+    let server = Server {
+        base: format!("{}://127.0.0.1:{port}", if tls { "https" } else { "http" }),
+        ca_pem,
+        _stdin: Mutex::new(stdin),
+        _stdout: Mutex::new(stdout),
+        _child: Mutex::new(child),
+    };
+    // It is up; make sure it answers.
+    let ping = server.get(&format!("/test/hits?case=ping-{}", std::process::id()));
+    match ping {
+        Ok((200, _)) => Ok(server),
+        other => Err(format!(
+            "the server does not answer on {}: {other:?}",
+            server.base
+        )),
+    }
+}
+
+struct Certificates {
+    ca_pem: String,
+    cert: PathBuf,
+    key: PathBuf,
+}
+
+/// A throwaway CA and a server certificate for 127.0.0.1 and localhost, made with `openssl`.
+fn make_certificates(dir: &Path) -> Result<Certificates, String> {
+    // Each command line is split at whitespace; no argument holds a space.
+    let openssl = |command: &str| -> Result<(), String> {
+        let out = StdCommand::new("openssl")
+            .args(command.split_whitespace())
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot run `openssl` (the HTTPS interop tests need it): {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            Err(format!("`openssl {command}` failed: {stderr}"))
+        }
+    };
+    let new_key = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+    openssl(&format!(
+        "req -x509 {new_key} -keyout ca.key -out ca.pem -days 2 -subj /CN=tokn-interop-test-CA \
+         -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+         -addext subjectKeyIdentifier=hash"
+    ))?;
+    openssl(&format!(
+        "req {new_key} -keyout server.key -out server.csr -subj /CN=localhost"
+    ))?;
+    std::fs::write(
+        dir.join("leaf.ext"),
+        "basicConstraints=critical,CA:FALSE\n\
+         keyUsage=critical,digitalSignature\n\
+         extendedKeyUsage=serverAuth\n\
+         subjectKeyIdentifier=hash\n\
+         authorityKeyIdentifier=keyid\n\
+         subjectAltName=IP:127.0.0.1,DNS:localhost\n",
+    )
+    .map_err(|e| e.to_string())?;
+    openssl(
+        "x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem \
+         -days 2 -extfile leaf.ext",
+    )?;
+    let ca_pem = std::fs::read_to_string(dir.join("ca.pem")).map_err(|e| e.to_string())?;
+    Ok(Certificates {
+        ca_pem,
+        cert: dir.join("server.pem"),
+        key: dir.join("server.key"),
+    })
+}
+
+impl Server {
+    fn agent(&self) -> ureq::Agent {
+        let mut tls = ureq::tls::TlsConfig::builder();
+        if let Some(pem) = &self.ca_pem {
+            let ca = ureq::tls::Certificate::from_pem(pem.as_bytes())
+                .expect("CA PEM")
+                .to_owned();
+            tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&[ca]));
+        }
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .proxy(None)
+            .max_redirects(0)
+            .timeout_global(Some(Duration::from_secs(10)))
+            .tls_config(tls.build())
+            .build()
+            .new_agent()
+    }
+
+    fn get(&self, path: &str) -> Result<(u16, Value), String> {
+        let resp = self.agent().get(format!("{}{path}", self.base)).call();
+        json_response(resp)
+    }
+
+    fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Result<(u16, Value), String> {
+        let resp = self
+            .agent()
+            .post(format!("{}{path}", self.base))
+            .send_form(form.iter().copied());
+        json_response(resp)
+    }
+
+    /// The server's RFC 7662 introspection answer for `token`, asked as `client_id`.
+    fn introspect(&self, token: &str, client_id: &str, secret: &str) -> Value {
+        let form = [
+            ("token", token),
+            ("client_id", client_id),
+            ("client_secret", secret),
+        ];
+        match self.post_form("/token/introspection", &form) {
+            Ok((200, body)) => body,
+            other => panic!("introspection failed: {other:?}"),
+        }
+    }
+
+    /// Asserts that `token` is an active opaque access token of `client_id` with `scope`
+    /// (`None`: no scope), according to the provider's introspection endpoint.
+    fn assert_active(&self, token: &str, client_id: &str, secret: &str, scope: Option<&str>) {
+        let info = self.introspect(token, client_id, secret);
+        assert_eq!(
+            info["active"], true,
+            "token not active per introspection: {info}"
+        );
+        assert_eq!(info["client_id"], client_id, "introspection: {info}");
+        assert_eq!(info["scope"].as_str(), scope, "introspection: {info}");
+        assert_eq!(info["token_type"], "Bearer", "introspection: {info}");
+        assert_eq!(info["iss"], self.base.as_str(), "introspection: {info}");
+        let exp = info["exp"].as_u64().unwrap_or(0);
+        assert!(exp > now(), "expired token per introspection: {info}");
+    }
+
+    /// The token requests that tokn made under `case`: (client_id, auth, status) each.
+    fn requests(&self, case: &str) -> Vec<(String, String, u16)> {
+        let (status, body) = self
+            .get(&format!("/test/hits?case={case}"))
+            .expect("GET /test/hits");
+        assert_eq!(status, 200, "GET /test/hits: {body}");
+        body["requests"]
+            .as_array()
+            .expect("requests array")
+            .iter()
+            .map(|r| {
+                (
+                    r["client_id"].as_str().unwrap_or("").to_owned(),
+                    r["auth"].as_str().unwrap_or("").to_owned(),
+                    r["status"].as_u64().unwrap_or(0) as u16,
+                )
+            })
+            .collect()
+    }
+
+    /// Checks `jwt`'s RS256 signature with the provider's key and returns its claims.
+    fn verified_jwt_claims(&self, jwt: &str) -> Value {
+        let (status, body) = self
+            .post_form("/test/verify-jwt", &[("token", jwt)])
+            .expect("verify");
+        assert_eq!(status, 200, "/test/verify-jwt: {body}");
+        assert_eq!(body["valid"], true, "JWT signature does not verify: {body}");
+        assert_eq!(body["header"]["typ"], "at+jwt", "JWT header: {body}");
+        body["payload"].clone()
+    }
+}
+
+fn json_response(
+    resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> Result<(u16, Value), String> {
+    let mut resp = resp.map_err(|e| e.to_string())?;
+    let status = resp.status().as_u16();
+    let text = resp
+        .body_mut()
+        .read_to_string()
+        .map_err(|e| e.to_string())?;
+    let body = serde_json::from_str(&text).map_err(|e| format!("{e}: {text:?}"))?;
+    Ok((status, body))
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+}
+
+// ---------------------------------------------------------------------------------------
+// Running tokn
+// ---------------------------------------------------------------------------------------
+
+/// A directory under the target dir that is removed when dropped, also when a test fails.
+struct TempDir {
+    path: PathBuf,
+}
+
+impl TempDir {
+    fn new(what: &str) -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("interop-{}-{n}-{what}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        TempDir { path }
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// One tokn run against a server, with a clean environment and a case name of its own.
+struct Tokn {
+    cmd: Command,
+    case: String,
+    home: TempDir,
+}
+
+impl Tokn {
+    /// `tokn --token-url URL/token -H 'X-Interop-Case: NAME'`, with an empty environment
+    /// but PATH, a fresh HOME and cache directory, and no cache.
+    fn new(server: &Server, case: &str) -> Tokn {
+        static RUN: AtomicUsize = AtomicUsize::new(0);
+        let case = format!("{case}-{}", RUN.fetch_add(1, Ordering::Relaxed));
+        let home = TempDir::new(&case);
+        let mut cmd = Command::cargo_bin("tokn").expect("the tokn binary");
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &home.path)
+            .env("XDG_CONFIG_HOME", home.path.join("config"))
+            .env("XDG_CACHE_HOME", home.path.join("cache"))
+            .env("TOKN_CACHE_DIR", home.path.join("tokn-cache"))
+            .env("TOKN_NO_CACHE", "1")
+            .current_dir(&home.path)
+            .timeout(Duration::from_secs(20))
+            .arg("--token-url")
+            .arg(format!("{}/token", server.base))
+            .arg("-H")
+            .arg(format!("X-Interop-Case: {case}"));
+        Tokn { cmd, case, home }
+    }
+
+    /// Client ID as a flag and the secret through TOKN_CLIENT_SECRET, the way the help
+    /// recommends (a flag would show in the process list).
+    fn client(mut self, id: &str, secret: &str) -> Tokn {
+        self.cmd
+            .arg("--client-id")
+            .arg(id)
+            .env("TOKN_CLIENT_SECRET", secret);
+        self
+    }
+
+    fn args<I: IntoIterator<Item = S>, S: AsRef<std::ffi::OsStr>>(mut self, args: I) -> Tokn {
+        self.cmd.args(args);
+        self
+    }
+
+    fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Tokn {
+        self.cmd.env(key, value);
+        self
+    }
+
+    fn run(mut self) -> Outcome {
+        let out = self.cmd.output().expect("run tokn");
+        Outcome {
+            code: out.status.code(),
+            stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            case: self.case,
+            _home: self.home,
+        }
+    }
+}
+
+struct Outcome {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    case: String,
+    _home: TempDir,
+}
+
+impl Outcome {
+    #[track_caller]
+    fn assert_code(&self, code: i32) -> &Outcome {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "tokn exit code\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// Asserts exit 0 and the `raw` shape (the token and one newline); returns the token.
+    #[track_caller]
+    fn raw_token(&self) -> &str {
+        self.assert_code(0);
+        let token = self
+            .stdout
+            .strip_suffix('\n')
+            .unwrap_or_else(|| panic!("raw output must end with one newline: {:?}", self.stdout));
+        assert!(
+            !token.is_empty() && !token.contains(char::is_whitespace),
+            "raw output: {:?}",
+            self.stdout
+        );
+        token
+    }
+
+    /// Asserts exit 0 and one JSON object on stdout ending with one newline.
+    #[track_caller]
+    fn json(&self) -> Value {
+        self.assert_code(0);
+        assert!(
+            self.stdout.ends_with('\n') && !self.stdout.ends_with("\n\n"),
+            "json output must end with exactly one newline: {:?}",
+            self.stdout
+        );
+        let value: Value = serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("json output does not parse ({e}): {:?}", self.stdout));
+        assert!(value.is_object(), "json output is not an object: {value}");
+        value
+    }
+
+    /// Asserts that neither stdout nor stderr shows `secret`, raw or form-urlencoded.
+    #[track_caller]
+    fn assert_no_secret(&self, secret: &str) {
+        let encoded: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        for (name, text) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
+            for s in [secret, encoded.as_str()] {
+                assert!(
+                    !text.contains(s),
+                    "{name} shows the client secret {s:?}:\n{text}"
+                );
+            }
+        }
+    }
+}
+
+/// The auth methods (`basic`, `post`, …) and statuses of the token requests of a run.
+fn auth_trace(server: &Server, out: &Outcome, client_id: &str) -> Vec<(String, u16)> {
+    server
+        .requests(&out.case)
+        .into_iter()
+        .map(|(id, auth, status)| {
+            assert_eq!(id, client_id, "token request for the wrong client");
+            (auth, status)
+        })
+        .collect()
+}
+
+fn trace(items: &[(&str, u16)]) -> Vec<(String, u16)> {
+    items.iter().map(|(a, s)| (a.to_string(), *s)).collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Client authentication
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn auth_basic() {
+    let Some(server) = http_server() else { return };
+    let out = Tokn::new(server, "auth-basic")
+        .client(BASIC_ID, BASIC_SECRET)
+        .args(["--auth", "basic"])
+        .run();
+    let token = out.raw_token();
+    assert_eq!(out.stderr, "", "no warning expected on loopback http");
+    server.assert_active(token, BASIC_ID, BASIC_SECRET, None);
+    assert_eq!(auth_trace(server, &out, BASIC_ID), trace(&[("basic", 200)]));
+}
+
+#[test]
+fn auth_post() {
+    let Some(server) = http_server() else { return };
+    let out = Tokn::new(server, "auth-post")
+        .client(POST_ID, POST_SECRET)
+        .args(["--auth", "post"])
+        .run();
+    let token = out.raw_token();
+    assert_eq!(out.stderr, "");
+    server.assert_active(token, POST_ID, POST_SECRET, None);
+    assert_eq!(auth_trace(server, &out, POST_ID), trace(&[("post", 200)]));
+}
+
+/// The RFC names of the methods, as flag and as TOKN_AUTH.
+#[test]
+fn auth_rfc_names() {
+    let Some(server) = http_server() else { return };
+    let out = Tokn::new(server, "auth-rfc-basic")
+        .client(BASIC_ID, BASIC_SECRET)
+        .args(["--auth", "client_secret_basic"])
+        .run();
+    server.assert_active(out.raw_token(), BASIC_ID, BASIC_SECRET, None);
+    assert_eq!(auth_trace(server, &out, BASIC_ID), trace(&[("basic", 200)]));
+
+    let out = Tokn::new(server, "auth-rfc-post")
+        .client(POST_ID, POST_SECRET)
+        .env("TOKN_AUTH", "client_secret_post")
+        .run();
+    server.assert_active(out.raw_token(), POST_ID, POST_SECRET, None);
+    assert_eq!(auth_trace(server, &out, POST_ID), trace(&[("post", 200)]));
+}
+
+/// `auto` (the default) sends Basic first, which oidc-provider accepts from a basic client.
+#[test]
+fn auth_auto_basic_client_first_try() {
+    let Some(server) = http_server() else { return };
+    let out = Tokn::new(server, "auto-basic")
+        .client(BASIC_ID, BASIC_SECRET)
+        .run();
+    let token = out.raw_token();
+    assert_eq!(out.stderr, "");
+    server.assert_active(token, BASIC_ID, BASIC_SECRET, None);
+    assert_eq!(auth_trace(server, &out, BASIC_ID), trace(&[("basic", 200)]));
+
+    let out = Tokn::new(server, "auto-basic-explicit")
+        .client(BASIC_ID, BASIC_SECRET)
+        .args(["--auth", "auto"])
+        .run();
+    server.assert_active(out.raw_token(), BASIC_ID, BASIC_SECRET, None);
+    assert_eq!(auth_trace(server, &out, BASIC_ID), trace(&[("basic", 200)]));
+}
+
+/// A post client behind a server that refuses its Basic credentials with 401: `auto`
+/// retries once with the credentials in the body, and succeeds in exactly two requests.
+#[test]
+fn auth_auto_post_client_falls_back_once() {
+    let Some(server) = http_server() else { return };
+    let out = Tokn::new(server, "auto-post")
+        .client(POST_ID, POST_SECRET)
+        .run();
+    let token = out.raw_token();
+    server.assert_active(token, POST_ID, POST_SECRET, None);
+    assert_eq!(
+        auth_trace(server, &out, POST_ID),
+        trace(&[("basic", 401), ("post", 200)]),
+        "auto must send Basic, then once the body credentials"
+    );
+    assert!(!out.stderr.contains("error"), "stderr: {}", out.stderr);
+}
+
+/// The secret with `:` `+` `%` `/` `&` and a space, through HTTP Basic (where it must be
+/// form-urlencoded before base64) from each source: flag, file, environment.
+#[test]
+fn special_character_secret_basic() {
+    let Some(server) = http_server() else { return };
+
+    let out = Tokn::new(server, "special-flag")
+        .args([
+            "--client-id",
+            BASIC_ID,
+            "--client-secret",
+            BASIC_SECRET,
+            "--auth",
+            "basic",
+        ])
+        .run();
+    server.assert_active(out.raw_token(), BASIC_ID, BASIC_SECRET, None);
+    assert_eq!(auth_trace(server, &out, BASIC_ID), trace(&[("basic", 200)]));
+
+    let secret_dir = TempDir::new("secret");
+    let secret_file = secret_dir.path.join("secret");
+    std::fs::write(&secret_file, format!("{BASIC_SECRET}\n")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let out = Tokn::new(server, "special-file")
+        .args([
+            "--client-id",
+            BASIC_ID,
+            "--auth",
+            "basic",
+            "--client-secret-file",
+        ])
+        .args([&secret_file])
+        .run();
+    server.assert_active(out.raw_token(), BASIC_ID, BASIC_SECRET, None);
+    assert_eq!(out.stderr, "", "no warning for a 0600 secret file");
+
+    let out = Tokn::new(server, "special-env")
+        .env("TOKN_CLIENT_ID", BASIC_ID)
+        .env("TOKN_CLIENT_SECRET", BASIC_SECRET)
+        .env("TOKN_AUTH", "basic")
+        .run();
+    server.assert_active(out.raw_token(), BASIC_ID, BASIC_SECRET, None);
+    assert_eq!(auth_trace(server, &out, BASIC_ID), trace(&[("basic", 200)]));
+}
+
+/// The same kind of secret in the form body.
+#[test]
+fn special_character_secret_post() {
+    let Some(server) = http_server() else { return };
+    let out = Tokn::new(server, "special-post")
+        .args([
+            "--client-id",
+            POST_ID,
+            "--client-secret",
+            POST_SECRET,
+            "--auth",
+            "post",
+        ])
+        .run();
+    server.assert_active(out.raw_token(), POST_ID, POST_SECRET, None);
+    assert_eq!(auth_trace(server, &out, POST_ID), trace(&[("post", 200)]));
+}
+
+// ---------------------------------------------------------------------------------------
+// Refusals
+// ---------------------------------------------------------------------------------------
+
+/// A wrong secret: exit 4, invalid_client on stderr, the secret nowhere; `auto` tries
+/// both ways and reports both answers.
+#[test]
+fn wrong_secret() {
+    let Some(server) = http_server() else { return };
+    const WRONG: &str = "wr0ng:Secret+4711 &/%";
+
+    for (method, expected) in [
+        ("basic", trace(&[("basic", 401)])),
+        ("post", trace(&[("post", 401)])),
+        ("auto", trace(&[("basic", 401), ("post", 401)])),
+    ] {
+        let out = Tokn::new(server, &format!("wrong-secret-{method}"))
+            .client(BASIC_ID, WRONG)
+            .args(["--auth", method])
+            .run();
+        out.assert_code(4);
+        assert_eq!(out.stdout, "", "--auth {method}: nothing on stdout");
+        assert!(
+            out.stderr.starts_with("tokn: error: "),
+            "--auth {method}: stderr:\n{}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.contains("invalid_client"),
+            "--auth {method}: stderr:\n{}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.contains("401"),
+            "--auth {method}: the HTTP status:\n{}",
+            out.stderr
+        );
+        out.assert_no_secret(WRONG);
+        out.assert_no_secret(BASIC_SECRET);
+        assert_eq!(
+            auth_trace(server, &out, BASIC_ID),
+            expected,
+            "--auth {method}"
+        );
+        if method == "auto" {
+            assert!(
+                out.stderr.matches("invalid_client").count() >= 2,
+                "auto reports both answers:\n{}",
+                out.stderr
+            );
+        }
+    }
+}
+
+#[test]
+fn unknown_client() {
+    let Some(server) = http_server() else { return };
+    for method in ["basic", "post", "auto"] {
+        let out = Tokn::new(server, &format!("unknown-{method}"))
+            .client("no-such-client", "whatever-secret-123")
+            .args(["--auth", method])
+            .run();
+        out.assert_code(4);
+        assert_eq!(out.stdout, "");
+        assert!(
+            out.stderr.contains("invalid_client"),
+            "--auth {method}: stderr:\n{}",
+            out.stderr
+        );
+        out.assert_no_secret("whatever-secret-123");
+    }
+}
+
+/// A scope the client may not have: the server's invalid_scope, exit 4.
+#[test]
+fn scope_not_allowed() {
+    let Some(server) = http_server() else { return };
+    let out = Tokn::new(server, "scope-denied")
+        .client(SCOPED_ID, SCOPED_SECRET)
+        .args(["-s", "read", "-s", "openid"])
+        .run();
+    out.assert_code(4);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.contains("invalid_scope"),
+        "stderr:\n{}",
+        out.stderr
+    );
+    out.assert_no_secret(SCOPED_SECRET);
+}
+
+// ---------------------------------------------------------------------------------------
+// Scopes, resources, formats
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn scopes_granted() {
+    let Some(server) = http_server() else { return };
+    let out = Tokn::new(server, "scopes")
+        .client(SCOPED_ID, SCOPED_SECRET)
+        .args(["-s", "read", "-s", "write", "-f", "json"])
+        .run();
+    let json = out.json();
+    assert_eq!(json["scope"], "read write", "json: {json}");
+    let token = json["access_token"].as_str().expect("access_token");
+    server.assert_active(token, SCOPED_ID, SCOPED_SECRET, Some("read write"));
+
+    // Several scopes in one value, a duplicate dropped, the order kept.
+    let out = Tokn::new(server, "scopes-joined")
+        .client(SCOPED_ID, SCOPED_SECRET)
+        .args(["-s", "admin read", "-s", "read", "-f", "json"])
+        .run();
+    let json = out.json();
+    assert_eq!(json["scope"], "admin read", "json: {json}");
+    server.assert_active(
+        json["access_token"].as_str().unwrap(),
+        SCOPED_ID,
+        SCOPED_SECRET,
+        Some("admin read"),
+    );
+
+    // From the environment.
+    let out = Tokn::new(server, "scopes-env")
+        .client(SCOPED_ID, SCOPED_SECRET)
+        .env("TOKN_SCOPE", "write")
+        .run();
+    server.assert_active(out.raw_token(), SCOPED_ID, SCOPED_SECRET, Some("write"));
+}
+
+/// `-d resource=…` (RFC 8707): a JWT access token for that audience.
+#[test]
+fn resource_indicator_jwt() {
+    let Some(server) = http_server() else { return };
+    let out = Tokn::new(server, "resource")
+        .client(SCOPED_ID, SCOPED_SECRET)
+        .args([
+            "-s",
+            "read",
+            "-d",
+            &format!("resource={RESOURCE}"),
+            "-f",
+            "json",
+        ])
+        .run();
+    let json = out.json();
+    let jwt = json["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_owned();
+    assert_eq!(json["scope"], "read", "json: {json}");
+
+    // Decoded by hand, as a user would.
+    let parts: Vec<&str> = jwt.split('.').collect();
+    assert_eq!(parts.len(), 3, "a JWS: {jwt}");
+    let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(parts[1])
+        .expect("base64url payload");
+    let claims: Value = serde_json::from_slice(&payload).expect("JSON payload");
+    assert_eq!(claims["aud"], RESOURCE, "claims: {claims}");
+    assert_eq!(claims["client_id"], SCOPED_ID, "claims: {claims}");
+    assert_eq!(claims["scope"], "read", "claims: {claims}");
+    assert_eq!(claims["iss"], server.base.as_str(), "claims: {claims}");
+
+    // oidc-provider does not introspect structured tokens; the signature is checked instead.
+    let verified = server.verified_jwt_claims(&jwt);
+    assert_eq!(verified, claims);
+    assert!(
+        verified["exp"].as_u64().unwrap_or(0) > now(),
+        "claims: {verified}"
+    );
+
+    // The JSON output's expires_at agrees with the token.
+    let expires_at = json["expires_at"].as_u64().expect("expires_at");
+    let exp = claims["exp"].as_u64().unwrap();
+    assert!(
+        expires_at.abs_diff(exp) <= 5,
+        "expires_at {expires_at} vs exp {exp}"
+    );
+
+    // And raw output is the same kind of token.
+    let out = Tokn::new(server, "resource-raw")
+        .client(SCOPED_ID, SCOPED_SECRET)
+        .args(["-d", &format!("resource={RESOURCE}"), "-s", "write"])
+        .run();
+    let claims = server.verified_jwt_claims(out.raw_token());
+    assert_eq!(claims["aud"], RESOURCE);
+    assert_eq!(claims["scope"], "write");
+}
+
+/// An unknown resource: oidc-provider's invalid_target, exit 4.
+#[test]
+fn resource_unknown() {
+    let Some(server) = http_server() else { return };
+    let out = Tokn::new(server, "resource-unknown")
+        .client(SCOPED_ID, SCOPED_SECRET)
+        .args(["-d", "resource=https://other.example.test"])
+        .run();
+    out.assert_code(4);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.contains("invalid_target"),
+        "stderr:\n{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn format_raw() {
+    let Some(server) = http_server() else { return };
+    let out = Tokn::new(server, "format-raw")
+        .client(SCOPED_ID, SCOPED_SECRET)
+        .args(["-s", "read", "-f", "raw"])
+        .run();
+    server.assert_active(out.raw_token(), SCOPED_ID, SCOPED_SECRET, Some("read"));
+}
+
+#[test]
+fn format_json() {
+    let Some(server) = http_server() else { return };
+    let before = now();
+    let out = Tokn::new(server, "format-json")
+        .client(SCOPED_ID, SCOPED_SECRET)
+        .args(["-s", "read", "-f", "json"])
+        .run();
+    let after = now();
+    let json = out.json();
+    assert_eq!(json["token_type"], "Bearer", "json: {json}");
+    assert_eq!(json["scope"], "read", "json: {json}");
+    assert_eq!(json["expires_in"], 600, "expires_in as a number: {json}");
+    let expires_at = json["expires_at"]
+        .as_u64()
+        .expect("expires_at, Unix seconds");
+    assert!(
+        (before + 600..=after + 601).contains(&expires_at),
+        "expires_at {expires_at} not in [{before}+600, {after}+601]"
+    );
+    server.assert_active(
+        json["access_token"].as_str().unwrap(),
+        SCOPED_ID,
+        SCOPED_SECRET,
+        Some("read"),
+    );
+}
+
+#[test]
+fn format_header() {
+    let Some(server) = http_server() else { return };
+    let out = Tokn::new(server, "format-header")
+        .client(SCOPED_ID, SCOPED_SECRET)
+        .args(["-s", "write", "-f", "header"])
+        .run();
+    out.assert_code(0);
+    let token = out
+        .stdout
+        .strip_prefix("Authorization: Bearer ")
+        .and_then(|s| s.strip_suffix('\n'))
+        .unwrap_or_else(|| panic!("header output: {:?}", out.stdout));
+    server.assert_active(token, SCOPED_ID, SCOPED_SECRET, Some("write"));
+
+    // --header-name and --header-pattern.
+    let out = Tokn::new(server, "format-header-custom")
+        .client(SCOPED_ID, SCOPED_SECRET)
+        .args([
+            "-f",
+            "header",
+            "--header-name",
+            "X-Api-Token",
+            "--header-pattern",
+            "{token_type} {access_token}",
+        ])
+        .run();
+    out.assert_code(0);
+    let token = out
+        .stdout
+        .strip_prefix("X-Api-Token: Bearer ")
+        .and_then(|s| s.strip_suffix('\n'))
+        .unwrap_or_else(|| panic!("header output: {:?}", out.stdout));
+    server.assert_active(token, SCOPED_ID, SCOPED_SECRET, None);
+}
+
+#[test]
+fn format_curl() {
+    let Some(server) = http_server() else { return };
+    let out = Tokn::new(server, "format-curl")
+        .client(SCOPED_ID, SCOPED_SECRET)
+        .args(["-s", "admin", "-f", "curl"])
+        .run();
+    out.assert_code(0);
+    // oidc-provider's tokens are base64url, so the shell quoting is plain single quotes.
+    let token = out
+        .stdout
+        .strip_prefix("-H 'Authorization: Bearer ")
+        .and_then(|s| s.strip_suffix("'\n"))
+        .unwrap_or_else(|| panic!("curl output: {:?}", out.stdout));
+    server.assert_active(token, SCOPED_ID, SCOPED_SECRET, Some("admin"));
+}
+
+// ---------------------------------------------------------------------------------------
+// HTTPS
+// ---------------------------------------------------------------------------------------
+
+/// A certificate from a CA tokn does not trust: a network error about the certificate.
+#[test]
+fn https_untrusted_certificate() {
+    let Some(server) = https_server() else { return };
+    let out = Tokn::new(server, "https-untrusted")
+        .client(BASIC_ID, BASIC_SECRET)
+        .run();
+    out.assert_code(3);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.starts_with("tokn: error: "),
+        "stderr:\n{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.to_lowercase().contains("certificate"),
+        "stderr should talk about the certificate:\n{}",
+        out.stderr
+    );
+    out.assert_no_secret(BASIC_SECRET);
+    assert_eq!(
+        server.requests(&out.case),
+        vec![],
+        "nothing may reach the server"
+    );
+}
+
+#[test]
+fn https_cacert() {
+    let Some(server) = https_server() else { return };
+    let dir = TempDir::new("cacert");
+    let ca = dir.path.join("ca.pem");
+    std::fs::write(&ca, server.ca_pem.as_deref().unwrap()).unwrap();
+
+    let out = Tokn::new(server, "https-cacert")
+        .client(BASIC_ID, BASIC_SECRET)
+        .args(["--cacert"])
+        .args([&ca])
+        .run();
+    let token = out.raw_token();
+    assert_eq!(out.stderr, "");
+    server.assert_active(token, BASIC_ID, BASIC_SECRET, None);
+    assert_eq!(auth_trace(server, &out, BASIC_ID), trace(&[("basic", 200)]));
+
+    // TOKN_CACERT, and auto against the post client over TLS.
+    let out = Tokn::new(server, "https-cacert-env")
+        .client(POST_ID, POST_SECRET)
+        .env("TOKN_CACERT", &ca)
+        .run();
+    server.assert_active(out.raw_token(), POST_ID, POST_SECRET, None);
+    assert_eq!(
+        auth_trace(server, &out, POST_ID),
+        trace(&[("basic", 401), ("post", 200)])
+    );
+}
+
+#[test]
+fn https_insecure_warns() {
+    let Some(server) = https_server() else { return };
+    let out = Tokn::new(server, "https-insecure")
+        .client(BASIC_ID, BASIC_SECRET)
+        .args(["-k"])
+        .run();
+    let token = out.raw_token();
+    assert!(
+        out.stderr.contains("tokn: warning:"),
+        "-k must warn on stderr:\n{}",
+        out.stderr
+    );
+    out.assert_no_secret(BASIC_SECRET);
+    server.assert_active(token, BASIC_ID, BASIC_SECRET, None);
+}
+
+#[test]
+fn https_insecure_quiet() {
+    let Some(server) = https_server() else { return };
+    let out = Tokn::new(server, "https-insecure-quiet")
+        .client(BASIC_ID, BASIC_SECRET)
+        .args(["-k", "-q"])
+        .run();
+    let token = out.raw_token();
+    assert_eq!(out.stderr, "", "-q silences the -k warning");
+    server.assert_active(token, BASIC_ID, BASIC_SECRET, None);
+}
