@@ -1,0 +1,18 @@
+//! The integration tests: each runs the real `tokn` binary, with a cleared
+//! environment, against an in-process server, and checks exit code, stdout and
+//! stderr.
+
+mod util;
+
+mod cache;
+mod canary;
+mod errors;
+mod fetch;
+mod generated;
+mod hostile;
+mod interop;
+mod network;
+mod output;
+mod prompt;
+mod properties;
+mod retry;

@@ -1,0 +1,119 @@
+//! Shared helpers: a hermetic `tokn` command, temporary directories, canaries.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use assert_cmd::Command;
+
+/// A secret no real output would contain by chance.
+pub const SECRET: &str = "canary-S3CRET-7f3a9d";
+/// A token likewise; verbose output may show its first 6 characters only.
+pub const TOKEN: &str = "canaryTOKEN-5b8e2c41d0";
+
+/// The real binary with nothing of the developer's environment: no HOME, no XDG
+/// dirs, no TOKN_* or proxy variables; a private, empty cache directory.
+pub fn tokn(cache: &TempDir) -> Command {
+    let mut cmd = Command::cargo_bin("tokn").expect("the tokn binary is built");
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("TOKN_CACHE_DIR", cache.path().join("cache"))
+        .write_stdin("");
+    cmd
+}
+
+/// `tokn` with the usual client options against `url`, secret from the env.
+pub fn tokn_for(cache: &TempDir, url: &str) -> Command {
+    let mut cmd = tokn(cache);
+    cmd.args(["-u", url, "-i", "my-client", "--retry", "0"])
+        .env("TOKN_CLIENT_SECRET", SECRET);
+    cmd
+}
+
+/// A temporary directory removed on drop.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new() -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("tokn-test-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create a temporary directory");
+        TempDir(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// Write a file inside with the given Unix mode.
+    pub fn file(&self, name: &str, contents: &[u8], mode: u32) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.0.join(name);
+        std::fs::write(&path, contents).expect("write a test file");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The token answer most tests serve.
+pub fn token_json(expires_in: u64) -> String {
+    format!(r#"{{"access_token":"{TOKEN}","token_type":"Bearer","expires_in":{expires_in}}}"#)
+}
+
+/// Stdout and stderr of a finished command, as text.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().expect("tokn runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Fail if the secret, its Basic encoding, or the whole token appears in `text`.
+pub fn assert_no_leak(text: &str, context: &str) {
+    use base64::Engine;
+    assert!(!text.contains(SECRET), "{context}: the secret leaked:\n{text}");
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("my-client:{SECRET}"));
+    assert!(!text.contains(&basic), "{context}: the Basic credentials leaked:\n{text}");
+    assert!(!text.contains(TOKEN), "{context}: the whole token leaked:\n{text}");
+}
+
+/// Every file under `dir`, recursively, with its contents.
+pub fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.extend(files_under(&path));
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                out.push((path, bytes));
+            }
+        }
+    }
+    out
+}
+
+/// The binary as a plain `std::process::Command`, for tests that manage the
+/// child's pipes themselves; same hermetic environment as [`tokn`].
+pub fn std_tokn(cache: &TempDir) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("tokn"));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("TOKN_CACHE_DIR", cache.path().join("cache"));
+    cmd
+}
