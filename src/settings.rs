@@ -159,8 +159,10 @@ fn check_url(url: &str, allow_http: bool) -> Result<(&'static str, String)> {
         return Err(invalid("it has no host"));
     };
     if authority.as_str().contains('@') {
-        return Err(invalid(
-            "it holds credentials; pass the client ID with -i and the secret by env, file or prompt",
+        // Not echoed: the part before '@' is a password.
+        return Err(usage(
+            "the token URL holds credentials (user:password@): pass the client ID with -i \
+             and the secret by env, file or prompt",
         ));
     }
     let host = authority.host().trim_start_matches('[').trim_end_matches(']').to_string();
