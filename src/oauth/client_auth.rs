@@ -281,8 +281,13 @@ fn report(refusals: &[(Attempt, Rejection)], last: &Reply) -> Failure {
     if let (Some(location), 300..=399) = (&last.location, last.status) {
         failure = failure.detail(format!("the redirect pointed to {location}; use that URL with -u if it is right"));
     }
-    if let Some(hint) = final_rejection.oauth().and_then(hint) {
-        failure = failure.detail(format!("hint: {hint}"));
+    match final_rejection.oauth().and_then(hint) {
+        // Both methods were tried: only the credentials themselves are left to check.
+        Some(_) if both && final_rejection.oauth().is_some_and(|o| o.error == "invalid_client") => {
+            failure = failure.detail("hint: check the client ID and secret");
+        }
+        Some(hint) => failure = failure.detail(format!("hint: {hint}")),
+        None => {}
     }
     failure
 }
