@@ -19,7 +19,9 @@ fn main() -> std::io::Result<()> {
     let listener = TcpListener::bind(format!("127.0.0.1:{port}"))?;
     let url = format!("http://{}/token", listener.local_addr()?);
     eprintln!("demo token endpoint at {url} (client '{CLIENT_ID}', secret '{CLIENT_SECRET}')");
-    eprintln!("try: TOKN_CLIENT_SECRET={CLIENT_SECRET} tokn -u {url} -i {CLIENT_ID} -s read -f json");
+    eprintln!(
+        "try: TOKN_CLIENT_SECRET={CLIENT_SECRET} tokn -u {url} -i {CLIENT_ID} -s read -f json"
+    );
     for stream in listener.incoming() {
         if let Err(e) = stream.and_then(answer) {
             eprintln!("demo_idp: {e}");
@@ -50,28 +52,48 @@ fn answer(stream: TcpStream) -> std::io::Result<()> {
     let mut body = vec![0; length.min(64 * 1024)];
     reader.read_exact(&mut body)?;
     let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
-    let field = |k: &str| form.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    let field = |k: &str| {
+        form.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
 
-    let credentials = match authorization.as_deref().and_then(|a| a.strip_prefix("Basic ")) {
+    let credentials = match authorization
+        .as_deref()
+        .and_then(|a| a.strip_prefix("Basic "))
+    {
         Some(b64) => base64::engine::general_purpose::STANDARD
             .decode(b64)
             .ok()
             .and_then(|raw| String::from_utf8(raw).ok())
             .and_then(|pair| {
                 let (id, secret) = pair.split_once(':')?;
-                let decode = |s: &str| form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned());
+                let decode = |s: &str| {
+                    form_urlencoded::parse(format!("x={s}").as_bytes())
+                        .next()
+                        .map(|(_, v)| v.into_owned())
+                };
                 Some((decode(id)?, decode(secret)?))
             }),
         None => field("client_id").zip(field("client_secret")),
     };
     let (status, json) = if !request_line.starts_with("POST ") {
-        (405, r#"{"error":"invalid_request","error_description":"use POST"}"#.to_string())
+        (
+            405,
+            r#"{"error":"invalid_request","error_description":"use POST"}"#.to_string(),
+        )
     } else if credentials != Some((CLIENT_ID.into(), CLIENT_SECRET.into())) {
-        (401, r#"{"error":"invalid_client","error_description":"unknown client or wrong secret"}"#.to_string())
+        (
+            401,
+            r#"{"error":"invalid_client","error_description":"unknown client or wrong secret"}"#
+                .to_string(),
+        )
     } else if field("grant_type").as_deref() != Some("client_credentials") {
         (400, r#"{"error":"unsupported_grant_type"}"#.to_string())
     } else {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
         let scope = field("scope").unwrap_or_default();
         (
             200,

@@ -40,12 +40,12 @@ fn protect(value: &str, replacement: String) {
     if value.len() < MIN_SENSITIVE_LEN {
         return;
     }
-    if let Ok(mut list) = SENSITIVE.lock() {
-        if !list.iter().any(|(v, _)| v == value) {
-            list.push((value.to_string(), replacement));
-            // Longest first, so a token that contains another is replaced whole.
-            list.sort_by_key(|(v, _)| std::cmp::Reverse(v.len()));
-        }
+    if let Ok(mut list) = SENSITIVE.lock()
+        && !list.iter().any(|(v, _)| v == value)
+    {
+        list.push((value.to_string(), replacement));
+        // Longest first, so a token that contains another is replaced whole.
+        list.sort_by_key(|(v, _)| std::cmp::Reverse(v.len()));
     }
 }
 

@@ -92,7 +92,9 @@ mod tests {
     #[test]
     fn the_exit_code_comes_from_the_failure_under_any_context() {
         let err: anyhow::Result<()> = Err(Failure::new(Exit::Network, "connect failed").into());
-        let err = err.context("could not reach the token endpoint").unwrap_err();
+        let err = err
+            .context("could not reach the token endpoint")
+            .unwrap_err();
         assert_eq!(exit_of(&err), Exit::Network);
         assert_eq!(detail_lines(&err), ["connect failed"]);
     }

@@ -30,7 +30,9 @@ enum Piece {
 impl HeaderPattern {
     pub fn parse(pattern: &str) -> Result<HeaderPattern, String> {
         if pattern.chars().any(char::is_control) {
-            return Err("--header-pattern holds a control character, which a header cannot carry".into());
+            return Err(
+                "--header-pattern holds a control character, which a header cannot carry".into(),
+            );
         }
         let mut pieces = Vec::new();
         let mut rest = pattern;
@@ -57,7 +59,9 @@ impl HeaderPattern {
             rest = &rest[open + close + 1..];
         }
         if rest.contains('}') {
-            return Err(format!("--header-pattern '{pattern}' has a '}}' without an opening '{{'"));
+            return Err(format!(
+                "--header-pattern '{pattern}' has a '}}' without an opening '{{'"
+            ));
         }
         if !rest.is_empty() {
             pieces.push(Piece::Text(rest.to_string()));
@@ -92,7 +96,11 @@ pub fn render(spec: &OutputSpec, token: &Token, expires_at: Option<u64>, now: u6
         FormatArg::Header => format!("{}: {}", spec.header_name, spec.pattern.fill(token)),
         FormatArg::Curl => format!(
             "-H {}",
-            shell_quote(&format!("{}: {}", spec.header_name, spec.pattern.fill(token)))
+            shell_quote(&format!(
+                "{}: {}",
+                spec.header_name,
+                spec.pattern.fill(token)
+            ))
         ),
     };
     out.push('\n');
@@ -107,7 +115,10 @@ fn shell_quote(text: &str) -> String {
 /// Write to stdout; a reader that went away (`tokn | head -c 5`) is not an error.
 pub fn print(text: &str) -> io::Result<()> {
     let mut stdout = io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }
@@ -134,7 +145,10 @@ mod tests {
     fn every_format_ends_with_one_newline() {
         let t = token(r#"{"access_token":"tok'en","token_type":"bearer","expires_in":"60"}"#);
         let p = "Bearer {access_token}";
-        assert_eq!(render(&spec(FormatArg::Raw, p), &t, Some(160), 100), "tok'en\n");
+        assert_eq!(
+            render(&spec(FormatArg::Raw, p), &t, Some(160), 100),
+            "tok'en\n"
+        );
         assert_eq!(
             render(&spec(FormatArg::Header, p), &t, None, 100),
             "Authorization: Bearer tok'en\n"
@@ -153,12 +167,22 @@ mod tests {
     fn token_type_placeholder_is_normalized() {
         let t = token(r#"{"access_token":"t","token_type":"BEARER"}"#);
         assert_eq!(
-            render(&spec(FormatArg::Header, "{token_type} {access_token}"), &t, None, 0),
+            render(
+                &spec(FormatArg::Header, "{token_type} {access_token}"),
+                &t,
+                None,
+                0
+            ),
             "Authorization: Bearer t\n"
         );
         let t = token(r#"{"access_token":"t","token_type":"DPoP"}"#);
         assert_eq!(
-            render(&spec(FormatArg::Header, "{token_type} {access_token}"), &t, None, 0),
+            render(
+                &spec(FormatArg::Header, "{token_type} {access_token}"),
+                &t,
+                None,
+                0
+            ),
             "Authorization: DPoP t\n"
         );
     }

@@ -68,13 +68,29 @@ mod tests {
 
     #[test]
     fn the_scheme_variable_comes_before_all_proxy() {
-        let vars = [("HTTPS_PROXY", "http://s:1"), ("ALL_PROXY", "http://a:1"), ("http_proxy", "http://h:1")];
-        assert_eq!(proxy_for("https", "idp", env(&vars)).as_deref(), Some("http://s:1"));
-        assert_eq!(proxy_for("http", "idp", env(&vars)).as_deref(), Some("http://h:1"));
+        let vars = [
+            ("HTTPS_PROXY", "http://s:1"),
+            ("ALL_PROXY", "http://a:1"),
+            ("http_proxy", "http://h:1"),
+        ];
+        assert_eq!(
+            proxy_for("https", "idp", env(&vars)).as_deref(),
+            Some("http://s:1")
+        );
+        assert_eq!(
+            proxy_for("http", "idp", env(&vars)).as_deref(),
+            Some("http://h:1")
+        );
         let vars = [("all_proxy", "http://a:1")];
-        assert_eq!(proxy_for("https", "idp", env(&vars)).as_deref(), Some("http://a:1"));
+        assert_eq!(
+            proxy_for("https", "idp", env(&vars)).as_deref(),
+            Some("http://a:1")
+        );
         assert_eq!(proxy_for("https", "idp", env(&[])), None);
-        assert_eq!(proxy_for("https", "idp", env(&[("HTTPS_PROXY", " ")])), None);
+        assert_eq!(
+            proxy_for("https", "idp", env(&[("HTTPS_PROXY", " ")])),
+            None
+        );
     }
 
     #[test]

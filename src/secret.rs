@@ -39,7 +39,10 @@ mod tests {
     #[test]
     fn formatting_never_shows_the_value() {
         let s = Secret::new("canary-5ecret".into());
-        assert_eq!(format!("{s} {s:?} {:?}", Some(&s)), "[redacted] [redacted] Some([redacted])");
+        assert_eq!(
+            format!("{s} {s:?} {:?}", Some(&s)),
+            "[redacted] [redacted] Some([redacted])"
+        );
         assert_eq!(s.expose(), "canary-5ecret");
     }
 }

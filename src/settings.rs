@@ -56,14 +56,25 @@ pub struct CacheUse {
 
 impl Settings {
     pub fn resolve(args: FetchArgs, sources: SecretSources, started: Instant) -> Result<Settings> {
-        let token_url = args.token_url.as_deref().unwrap_or_default().trim().to_string();
+        let token_url = args
+            .token_url
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
         if token_url.is_empty() {
-            return Err(usage("no token URL: pass -u/--token-url URL or set TOKN_TOKEN_URL"));
+            return Err(usage(
+                "no token URL: pass -u/--token-url URL or set TOKN_TOKEN_URL",
+            ));
         }
         let (scheme, host) = check_url(&token_url, args.allow_http)?;
         let client_id = match args.client_id.as_deref() {
             Some(id) if !id.is_empty() => id.to_string(),
-            _ => return Err(usage("no client ID: pass -i/--client-id ID or set TOKN_CLIENT_ID")),
+            _ => {
+                return Err(usage(
+                    "no client ID: pass -i/--client-id ID or set TOKN_CLIENT_ID",
+                ));
+            }
         };
         let extra = args
             .data
@@ -76,7 +87,9 @@ impl Settings {
             .map(|h| parse_header(h))
             .collect::<Result<Vec<_>>>()?;
         if args.grant_type.is_empty() {
-            return Err(usage("--grant-type is empty: leave it out for client_credentials"));
+            return Err(usage(
+                "--grant-type is empty: leave it out for client_credentials",
+            ));
         }
         let output = OutputSpec {
             format: args.format,
@@ -95,10 +108,16 @@ impl Settings {
             Trust::Nothing
         } else if let Some(path) = &args.cacert {
             let pem = std::fs::read(path).map_err(|e| {
-                usage(format!("cannot read the --cacert file '{}': {e}", path.display()))
+                usage(format!(
+                    "cannot read the --cacert file '{}': {e}",
+                    path.display()
+                ))
             })?;
             Trust::Only(http::load_ca_file(&pem).map_err(|e| {
-                usage(format!("the --cacert file '{}' is not usable: {e}", path.display()))
+                usage(format!(
+                    "the --cacert file '{}' is not usable: {e}",
+                    path.display()
+                ))
             })?)
         } else {
             Trust::System
@@ -111,8 +130,11 @@ impl Settings {
         } else {
             Some(read_secret(&args, sources)?)
         };
-        if args.insecure && scheme == "https" {
-            diag::warn("-k/--insecure: the server's certificate is not checked, so anyone on the network path can read the secret");
+        if args.insecure {
+            diag::warn(
+                "-k/--insecure: TLS certificates are not checked, so anyone on the network \
+                 path can read the secret and the token",
+            );
         }
         Ok(Settings {
             request: TokenRequest::new(args.grant_type, &args.scopes, extra),
@@ -153,7 +175,11 @@ fn check_url(url: &str, allow_http: bool) -> Result<(&'static str, String)> {
     let scheme = match uri.scheme_str().map(str::to_ascii_lowercase).as_deref() {
         Some("https") => "https",
         Some("http") => "http",
-        _ => return Err(invalid("it must start with https:// (or http:// for a local server)")),
+        _ => {
+            return Err(invalid(
+                "it must start with https:// (or http:// for a local server)",
+            ));
+        }
     };
     let Some(authority) = uri.authority() else {
         return Err(invalid("it has no host"));
@@ -165,7 +191,11 @@ fn check_url(url: &str, allow_http: bool) -> Result<(&'static str, String)> {
              and the secret by env, file or prompt",
         ));
     }
-    let host = authority.host().trim_start_matches('[').trim_end_matches(']').to_string();
+    let host = authority
+        .host()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
     if host.is_empty() {
         return Err(invalid("it has no host"));
     }
@@ -196,7 +226,9 @@ pub fn is_loopback(host: &str) -> bool {
 /// One `-H 'NAME: VALUE'`, split at the first `:`.
 pub fn parse_header(arg: &str) -> Result<(String, String)> {
     let Some((name, value)) = arg.split_once(':') else {
-        return Err(usage(format!("-H '{arg}' has no ':': write it as 'NAME: VALUE'")));
+        return Err(usage(format!(
+            "-H '{arg}' has no ':': write it as 'NAME: VALUE'"
+        )));
     };
     let name = check_header_name(name.trim(), "-H")?;
     let value = value.trim();
@@ -210,35 +242,52 @@ pub fn parse_header(arg: &str) -> Result<(String, String)> {
 
 fn check_header_name(name: &str, option: &str) -> Result<String> {
     if HeaderName::from_bytes(name.as_bytes()).is_err() {
-        return Err(usage(format!("{option} '{name}' is not a valid header name")));
+        return Err(usage(format!(
+            "{option} '{name}' is not a valid header name"
+        )));
     }
     Ok(name.to_string())
 }
 
 fn read_secret(args: &FetchArgs, sources: SecretSources) -> Result<Secret> {
-    let flag_secret = args.client_secret.as_ref().filter(|_| !sources.secret_from_env);
-    let flag_file = args.client_secret_file.as_ref().filter(|_| !sources.file_from_env);
-    let env_secret = args.client_secret.as_ref().filter(|_| sources.secret_from_env);
-    let env_file = args.client_secret_file.as_ref().filter(|_| sources.file_from_env);
-    let value = if let Some(s) = flag_secret {
-        s.clone()
-    } else if let Some(path) = flag_file {
-        read_secret_file(path, "--client-secret-file")?
-    } else if let Some(s) = env_secret {
-        s.clone()
-    } else if let Some(path) = env_file {
-        read_secret_file(path, "TOKN_CLIENT_SECRET_FILE")?
-    } else if std::io::stdin().is_terminal() {
-        rpassword::prompt_password("Client secret: ")
-            .map_err(|e| usage(format!("cannot read the secret from the terminal: {e}")))?
-    } else {
-        return Err(usage("no client secret and no terminal to ask for one").context_lines(&[
+    let flag_secret = args
+        .client_secret
+        .as_ref()
+        .filter(|_| !sources.secret_from_env);
+    let flag_file = args
+        .client_secret_file
+        .as_ref()
+        .filter(|_| !sources.file_from_env);
+    let env_secret = args
+        .client_secret
+        .as_ref()
+        .filter(|_| sources.secret_from_env);
+    let env_file = args
+        .client_secret_file
+        .as_ref()
+        .filter(|_| sources.file_from_env);
+    let value =
+        if let Some(s) = flag_secret {
+            s.clone()
+        } else if let Some(path) = flag_file {
+            read_secret_file(path, "--client-secret-file")?
+        } else if let Some(s) = env_secret {
+            s.clone()
+        } else if let Some(path) = env_file {
+            read_secret_file(path, "TOKN_CLIENT_SECRET_FILE")?
+        } else if std::io::stdin().is_terminal() {
+            rpassword::prompt_password("Client secret: ")
+                .map_err(|e| usage(format!("cannot read the secret from the terminal: {e}")))?
+        } else {
+            return Err(usage("no client secret and no terminal to ask for one").context_lines(&[
             "set TOKN_CLIENT_SECRET, pass --client-secret-file PATH (or - for standard input),",
             "or run tokn in a terminal to be prompted; --auth none sends no secret",
         ]));
-    };
+        };
     if value.is_empty() {
-        return Err(usage("the client secret is empty; --auth none sends no secret"));
+        return Err(usage(
+            "the client secret is empty; --auth none sends no secret",
+        ));
     }
     diag::protect_secret(&value);
     Ok(Secret::new(value))
@@ -246,17 +295,29 @@ fn read_secret(args: &FetchArgs, sources: SecretSources) -> Result<Secret> {
 
 /// Read a secret file (or standard input for `-`), dropping one trailing newline.
 fn read_secret_file(path: &Path, option: &str) -> Result<String> {
-    let cannot = |e: std::io::Error| usage(format!("cannot read the secret file '{}' ({option}): {e}", path.display()));
+    let cannot = |e: std::io::Error| {
+        usage(format!(
+            "cannot read the secret file '{}' ({option}): {e}",
+            path.display()
+        ))
+    };
     let mut bytes = Vec::new();
     if path == Path::new("-") {
-        std::io::stdin().lock().read_to_end(&mut bytes).map_err(cannot)?;
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
     } else {
         let mut file = std::fs::File::open(path).map_err(cannot)?;
         warn_if_shared(path, &file);
         file.read_to_end(&mut bytes).map_err(cannot)?;
     }
-    let mut text = String::from_utf8(bytes)
-        .map_err(|_| usage(format!("the secret file '{}' is not UTF-8 text", path.display())))?;
+    let mut text = String::from_utf8(bytes).map_err(|_| {
+        usage(format!(
+            "the secret file '{}' is not UTF-8 text",
+            path.display()
+        ))
+    })?;
     if text.ends_with("\r\n") {
         text.truncate(text.len() - 2);
     } else if text.ends_with('\n') {
@@ -309,7 +370,13 @@ mod tests {
         for host in ["localhost", "LOCALHOST", "127.0.0.1", "127.9.8.7", "::1"] {
             assert!(is_loopback(host), "{host}");
         }
-        for host in ["example.com", "10.0.0.1", "localhost.example.com", "::2", "0.0.0.0"] {
+        for host in [
+            "example.com",
+            "10.0.0.1",
+            "localhost.example.com",
+            "::2",
+            "0.0.0.0",
+        ] {
             assert!(!is_loopback(host), "{host}");
         }
     }

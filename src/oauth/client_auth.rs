@@ -65,7 +65,9 @@ impl AuthMethod {
     /// The attempts in order; for `auto`, the one that worked last time first.
     fn attempts(self, remembered: Option<Attempt>) -> Vec<Attempt> {
         match self {
-            AuthMethod::Auto if remembered == Some(Attempt::Post) => vec![Attempt::Post, Attempt::Basic],
+            AuthMethod::Auto if remembered == Some(Attempt::Post) => {
+                vec![Attempt::Post, Attempt::Basic]
+            }
             AuthMethod::Auto => vec![Attempt::Basic, Attempt::Post],
             AuthMethod::Basic => vec![Attempt::Basic],
             AuthMethod::Post => vec![Attempt::Post],
@@ -78,7 +80,10 @@ impl AuthMethod {
 pub fn basic_credentials(client_id: &str, secret: &str) -> String {
     let encode = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     let pair = format!("{}:{}", encode(client_id), encode(secret));
-    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair))
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    )
 }
 
 /// Who is asking for the token.
@@ -151,9 +156,15 @@ fn send(
 ) -> Result<Reply> {
     let secret = client.secret.map(Secret::expose).unwrap_or_default();
     let mut headers = vec![
-        ("Content-Type".to_string(), "application/x-www-form-urlencoded".to_string()),
+        (
+            "Content-Type".to_string(),
+            "application/x-www-form-urlencoded".to_string(),
+        ),
         ("Accept".to_string(), "application/json".to_string()),
-        ("User-Agent".to_string(), concat!("tokn/", env!("CARGO_PKG_VERSION")).to_string()),
+        (
+            "User-Agent".to_string(),
+            concat!("tokn/", env!("CARGO_PKG_VERSION")).to_string(),
+        ),
     ];
     let credentials = match attempt {
         Attempt::Basic => {
@@ -202,7 +213,15 @@ fn send(
 /// Headers whose values are credentials by name; their values are never shown.
 fn redact_header(name: &str, value: &str) -> String {
     let lower = name.to_ascii_lowercase();
-    let sensitive = ["authorization", "cookie", "key", "token", "secret", "assertion", "password"];
+    let sensitive = [
+        "authorization",
+        "cookie",
+        "key",
+        "token",
+        "secret",
+        "assertion",
+        "password",
+    ];
     if sensitive.iter().any(|s| lower.contains(s)) {
         match value.split_once(' ') {
             Some((scheme, _)) if lower.ends_with("authorization") => format!("{scheme} [redacted]"),
@@ -238,13 +257,21 @@ fn redact_body(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     if text.contains('=') && !text.contains('{') {
         let pairs = form_urlencoded::parse(text.as_bytes()).map(|(k, v)| {
-            let v = if TOKEN_FIELDS.contains(&k.as_ref()) { diag::shorten(&v) } else { v.into_owned() };
+            let v = if TOKEN_FIELDS.contains(&k.as_ref()) {
+                diag::shorten(&v)
+            } else {
+                v.into_owned()
+            };
             format!("{k}={v}")
         });
         return pairs.collect::<Vec<_>>().join("&");
     }
     let cut: String = text.chars().take(SHOWN).collect();
-    if cut.len() < text.len() { format!("{cut}…") } else { cut }
+    if cut.len() < text.len() {
+        format!("{cut}…")
+    } else {
+        cut
+    }
 }
 
 /// The error for a request that got no token: the last answer, and the first
@@ -258,7 +285,10 @@ fn report(refusals: &[(Attempt, Rejection)], last: &Reply) -> Failure {
             Exit::Refused,
             format!(
                 "the token endpoint refused the request (HTTP {status}{})",
-                oauth.as_ref().map(|o| format!(" {}", o.error)).unwrap_or_default()
+                oauth
+                    .as_ref()
+                    .map(|o| format!(" {}", o.error))
+                    .unwrap_or_default()
             ),
         ),
         Rejection::Unusable { reason, status, .. } => {
@@ -268,22 +298,36 @@ fn report(refusals: &[(Attempt, Rejection)], last: &Reply) -> Failure {
     let mut failure = Failure::new(exit, message);
     let both = refusals.len() > 1;
     for (attempt, rejection) in refusals {
-        let prefix = if both { format!("with --auth {}: ", attempt.name()) } else { String::new() };
+        let prefix = if both {
+            format!("with --auth {}: ", attempt.name())
+        } else {
+            String::new()
+        };
         if both {
             failure = failure.detail(format!(
                 "{prefix}HTTP {}{}",
                 rejection.status(),
-                rejection.oauth().map(|o| format!(" {}", o.error)).unwrap_or_default()
+                rejection
+                    .oauth()
+                    .map(|o| format!(" {}", o.error))
+                    .unwrap_or_default()
             ));
         }
         failure = describe(failure, rejection, if both { "  " } else { "" });
     }
     if let (Some(location), 300..=399) = (&last.location, last.status) {
-        failure = failure.detail(format!("the redirect pointed to {location}; use that URL with -u if it is right"));
+        failure = failure.detail(format!(
+            "the redirect pointed to {location}; use that URL with -u if it is right"
+        ));
     }
     match final_rejection.oauth().and_then(hint) {
         // Both methods were tried: only the credentials themselves are left to check.
-        Some(_) if both && final_rejection.oauth().is_some_and(|o| o.error == "invalid_client") => {
+        Some(_)
+            if both
+                && final_rejection
+                    .oauth()
+                    .is_some_and(|o| o.error == "invalid_client") =>
+        {
             failure = failure.detail("hint: check the client ID and secret");
         }
         Some(hint) => failure = failure.detail(format!("hint: {hint}")),
@@ -293,7 +337,12 @@ fn report(refusals: &[(Attempt, Rejection)], last: &Reply) -> Failure {
 }
 
 fn describe(mut failure: Failure, rejection: &Rejection, indent: &str) -> Failure {
-    if let Some(OAuthError { error, description, uri }) = rejection.oauth() {
+    if let Some(OAuthError {
+        error,
+        description,
+        uri,
+    }) = rejection.oauth()
+    {
         failure = failure.detail(format!("{indent}error: {error}"));
         if let Some(d) = description {
             failure = failure.detail(format!("{indent}error_description: {d}"));
@@ -301,7 +350,11 @@ fn describe(mut failure: Failure, rejection: &Rejection, indent: &str) -> Failur
         if let Some(u) = uri {
             failure = failure.detail(format!("{indent}error_uri: {u}"));
         }
-    } else if let Rejection::Refused { excerpt: Some(text), .. } = rejection {
+    } else if let Rejection::Refused {
+        excerpt: Some(text),
+        ..
+    } = rejection
+    {
         failure = failure.detail(format!("{indent}body: {text}"));
     }
     failure
@@ -311,7 +364,9 @@ fn describe(mut failure: Failure, rejection: &Rejection, indent: &str) -> Failur
 fn hint(oauth: &OAuthError) -> Option<&'static str> {
     Some(match oauth.error.as_str() {
         "invalid_client" => "check the client ID and secret, or try --auth post or --auth basic",
-        "unauthorized_client" => "this client may not use this grant type; check --grant-type and the client's settings",
+        "unauthorized_client" => {
+            "this client may not use this grant type; check --grant-type and the client's settings"
+        }
         "invalid_scope" => "ask only for scopes the client is allowed (-s)",
         "unsupported_grant_type" => "check --grant-type; the server does not support it",
         "invalid_grant" => "the grant (code, password, assertion) is wrong or expired",
@@ -326,28 +381,47 @@ mod tests {
     #[test]
     fn basic_encodes_per_rfc_6749_section_2_3_1() {
         // "a b:c" → "a+b%3Ac"; "s:+%/& x" → "s%3A%2B%25%2F%26+x"
-        let expected = base64::engine::general_purpose::STANDARD.encode("a+b%3Ac:s%3A%2B%25%2F%26+x");
-        assert_eq!(basic_credentials("a b:c", "s:+%/& x"), format!("Basic {expected}"));
+        let expected =
+            base64::engine::general_purpose::STANDARD.encode("a+b%3Ac:s%3A%2B%25%2F%26+x");
+        assert_eq!(
+            basic_credentials("a b:c", "s:+%/& x"),
+            format!("Basic {expected}")
+        );
     }
 
     #[test]
     fn auto_tries_the_remembered_method_first() {
-        assert_eq!(AuthMethod::Auto.attempts(None), [Attempt::Basic, Attempt::Post]);
-        assert_eq!(AuthMethod::Auto.attempts(Some(Attempt::Post)), [Attempt::Post, Attempt::Basic]);
-        assert_eq!(AuthMethod::Post.attempts(Some(Attempt::Basic)), [Attempt::Post]);
+        assert_eq!(
+            AuthMethod::Auto.attempts(None),
+            [Attempt::Basic, Attempt::Post]
+        );
+        assert_eq!(
+            AuthMethod::Auto.attempts(Some(Attempt::Post)),
+            [Attempt::Post, Attempt::Basic]
+        );
+        assert_eq!(
+            AuthMethod::Post.attempts(Some(Attempt::Basic)),
+            [Attempt::Post]
+        );
     }
 
     #[test]
     fn verbose_bodies_keep_6_characters_of_tokens() {
         let shown = redact_body(br#"{"access_token":"abcdefghijkl","token_type":"Bearer"}"#);
-        assert!(shown.contains("abcdef…") && !shown.contains("abcdefg"), "{shown}");
+        assert!(
+            shown.contains("abcdef…") && !shown.contains("abcdefg"),
+            "{shown}"
+        );
         let shown = redact_body(b"access_token=abcdefghijkl&expires_in=5");
         assert_eq!(shown, "access_token=abcdef…&expires_in=5");
     }
 
     #[test]
     fn credential_headers_are_hidden() {
-        assert_eq!(redact_header("Authorization", "Basic abc"), "Basic [redacted]");
+        assert_eq!(
+            redact_header("Authorization", "Basic abc"),
+            "Basic [redacted]"
+        );
         assert_eq!(redact_header("X-Api-Key", "k"), "[redacted]");
         assert_eq!(redact_header("X-Trace", "t"), "t");
     }

@@ -13,7 +13,10 @@ const RESERVED: &[(&str, &str)] = &[
     ("grant_type", "--grant-type"),
     ("scope", "-s/--scope"),
     ("client_id", "-i/--client-id"),
-    ("client_secret", "--client-secret-file, TOKN_CLIENT_SECRET or the prompt"),
+    (
+        "client_secret",
+        "--client-secret-file, TOKN_CLIENT_SECRET or the prompt",
+    ),
 ];
 
 /// One `-d KEY=VALUE`, split at the first `=`.
@@ -31,7 +34,9 @@ impl Field {
             )));
         };
         if key.is_empty() {
-            return Err(usage(format!("-d '{arg}' has an empty key: write it as KEY=VALUE")));
+            return Err(usage(format!(
+                "-d '{arg}' has an empty key: write it as KEY=VALUE"
+            )));
         }
         if let Some((_, option)) = RESERVED.iter().find(|(name, _)| *name == key) {
             return Err(usage(format!(
@@ -89,7 +94,10 @@ impl TokenRequest {
 
     /// The names of the fields in the order they are sent, for `-v`.
     pub fn field_names<'a>(&'a self, credentials: BodyCredentials<'a>) -> Vec<&'a str> {
-        self.fields(credentials).into_iter().map(|(k, _)| k).collect()
+        self.fields(credentials)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect()
     }
 
     /// The `application/x-www-form-urlencoded` body.
@@ -114,7 +122,11 @@ impl TokenRequest {
                 fields.push(("client_secret", secret));
             }
         }
-        fields.extend(self.extra.iter().map(|f| (f.key.as_str(), f.value.as_str())));
+        fields.extend(
+            self.extra
+                .iter()
+                .map(|f| (f.key.as_str(), f.value.as_str())),
+        );
         fields
     }
 }
@@ -155,17 +167,18 @@ mod tests {
             "grant_type=client_credentials&scope=read+write&client_id=id\
              &client_secret=s%26%2B+&resource=https%3A%2F%2Fapi%2Fx+y"
         );
-        assert_eq!(req.field_names(BodyCredentials::ClientId("id")), [
-            "grant_type",
-            "scope",
-            "client_id",
-            "resource"
-        ]);
+        assert_eq!(
+            req.field_names(BodyCredentials::ClientId("id")),
+            ["grant_type", "scope", "client_id", "resource"]
+        );
     }
 
     #[test]
     fn no_scope_field_without_scopes() {
         let req = TokenRequest::new("client_credentials".into(), &[" ".into()], vec![]);
-        assert_eq!(req.encode(BodyCredentials::Nothing), "grant_type=client_credentials");
+        assert_eq!(
+            req.encode(BodyCredentials::Nothing),
+            "grant_type=client_credentials"
+        );
     }
 }

@@ -36,14 +36,21 @@ fn bad_form_and_header_values() {
 
 #[test]
 fn bad_patterns_and_names() {
-    assert!(usage_error(&["--header-pattern", "Bearer {token}"]).contains("unknown placeholder '{token}'"));
-    assert!(usage_error(&["--header-pattern", "Bearer {access_token"]).contains("without a closing"));
+    assert!(
+        usage_error(&["--header-pattern", "Bearer {token}"])
+            .contains("unknown placeholder '{token}'")
+    );
+    assert!(
+        usage_error(&["--header-pattern", "Bearer {access_token"]).contains("without a closing")
+    );
     assert!(usage_error(&["--header-name", "A B"]).contains("--header-name 'A B'"));
 }
 
 #[test]
 fn missing_files() {
-    assert!(usage_error(&["--cacert", "/nonexistent/ca.pem"]).contains("cannot read the --cacert file"));
+    assert!(
+        usage_error(&["--cacert", "/nonexistent/ca.pem"]).contains("cannot read the --cacert file")
+    );
     assert!(usage_error(&["--cacert", "/etc/hostname"]).contains("is not usable"));
     assert!(
         usage_error(&["--client-secret-file", "/nonexistent/secret"])
@@ -65,7 +72,10 @@ fn clap_errors_are_written_the_tokn_way() {
     let out = run(tokn(&tmp).arg("--frobnicate"));
     assert_eq!(out.code, 2);
     let mut lines = out.stderr.lines();
-    assert_eq!(lines.next(), Some("tokn: error: unexpected argument '--frobnicate' found"));
+    assert_eq!(
+        lines.next(),
+        Some("tokn: error: unexpected argument '--frobnicate' found")
+    );
     assert!(lines.all(|l| l.starts_with("  ")), "{}", out.stderr);
 }
 
@@ -74,7 +84,10 @@ fn missing_url_id_and_secret_name_the_ways_to_pass_them() {
     let tmp = TempDir::new();
     let out = run(&mut tokn(&tmp));
     assert_eq!(out.code, 2);
-    assert_eq!(out.stderr, "tokn: error: no token URL: pass -u/--token-url URL or set TOKN_TOKEN_URL\n");
+    assert_eq!(
+        out.stderr,
+        "tokn: error: no token URL: pass -u/--token-url URL or set TOKN_TOKEN_URL\n"
+    );
 
     let out = run(tokn(&tmp).args(["-u", "https://idp.example.test/t"]));
     assert_eq!(out.code, 2);
@@ -93,10 +106,19 @@ fn missing_url_id_and_secret_name_the_ways_to_pass_them() {
 #[test]
 fn invalid_urls() {
     let tmp = TempDir::new();
-    for url in ["ftp://idp.example.test/t", "not a url", "https://user:pw@idp.example.test/t", "https://"] {
+    for url in [
+        "ftp://idp.example.test/t",
+        "not a url",
+        "https://user:pw@idp.example.test/t",
+        "https://",
+    ] {
         let out = run(tokn(&tmp).args(["-u", url, "-i", "id", "--client-secret", "x"]));
         assert_eq!(out.code, 2, "{url}: {}", out.stderr);
-        assert!(out.stderr.starts_with("tokn: error: the token URL "), "{url}: {}", out.stderr);
+        assert!(
+            out.stderr.starts_with("tokn: error: the token URL "),
+            "{url}: {}",
+            out.stderr
+        );
         assert!(!out.stderr.contains("pw@"), "{}", out.stderr);
     }
 }
@@ -105,7 +127,10 @@ fn invalid_urls() {
 fn the_help_and_version_go_to_stdout() {
     let tmp = TempDir::new();
     let out = run(tokn(&tmp).arg("--version"));
-    assert_eq!((out.code, out.stdout.as_str()), (0, concat!("tokn ", env!("CARGO_PKG_VERSION"), "\n")));
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, concat!("tokn ", env!("CARGO_PKG_VERSION"), "\n"))
+    );
     let out = run(tokn(&tmp).arg("--help"));
     assert_eq!(out.code, 0);
     assert!(out.stdout.contains("--token-url") && out.stderr.is_empty());

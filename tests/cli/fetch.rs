@@ -9,7 +9,10 @@ use crate::util::{SECRET, TOKEN, TempDir, run, token_json, tokn, tokn_for};
 fn basic(id: &str, secret: &str) -> String {
     let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     let pair = format!("{}:{}", enc(id), enc(secret));
-    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair))
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    )
 }
 
 #[test]
@@ -65,8 +68,22 @@ fn fields_come_in_the_spec_order_with_post_auth() {
     });
     let tmp = TempDir::new();
     tokn_for(&tmp, &server.url("/token"))
-        .args(["--auth", "client_secret_post", "-s", "read write", "-s", "admin read"])
-        .args(["-d", "audience=https://api.example.com", "-d", "resource=a&b=c", "-d", "empty="])
+        .args([
+            "--auth",
+            "client_secret_post",
+            "-s",
+            "read write",
+            "-s",
+            "admin read",
+        ])
+        .args([
+            "-d",
+            "audience=https://api.example.com",
+            "-d",
+            "resource=a&b=c",
+            "-d",
+            "empty=",
+        ])
         .assert()
         .code(0)
         .stdout(format!("{TOKEN}\n"));
@@ -98,7 +115,14 @@ fn auth_none_sends_the_client_id_alone_and_needs_no_secret() {
     });
     let tmp = TempDir::new();
     tokn(&tmp)
-        .args(["-u", &server.url("/t"), "-i", "public-app", "--auth", "none"])
+        .args([
+            "-u",
+            &server.url("/t"),
+            "-i",
+            "public-app",
+            "--auth",
+            "none",
+        ])
         .assert()
         .code(0)
         .stdout(format!("{TOKEN}\n"));
@@ -116,8 +140,16 @@ fn custom_grant_types_and_extra_headers_are_sent_as_given() {
     });
     let tmp = TempDir::new();
     tokn_for(&tmp, &server.url("/t"))
-        .args(["--grant-type", "urn:ietf:params:oauth:grant-type:token-exchange"])
-        .args(["-H", "X-Tenant: acme: blue", "-H", "Accept: application/jwt"])
+        .args([
+            "--grant-type",
+            "urn:ietf:params:oauth:grant-type:token-exchange",
+        ])
+        .args([
+            "-H",
+            "X-Tenant: acme: blue",
+            "-H",
+            "Accept: application/jwt",
+        ])
         .assert()
         .code(0);
     mock.assert_calls(1);
@@ -139,7 +171,11 @@ fn auto_falls_back_to_post_once_when_basic_is_refused() {
     let out = run(tokn_for(&tmp, &server.url("/t")).arg("-v"));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.stdout, format!("{TOKEN}\n"));
-    assert!(out.stderr.contains("retrying with --auth post"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("retrying with --auth post"),
+        "{}",
+        out.stderr
+    );
     refused.assert_calls(1);
     accepted.assert_calls(1);
 }
@@ -168,7 +204,11 @@ fn auto_reports_both_answers_when_both_fail() {
         "with --auth post: HTTP 400 invalid_request",
         "error_description: post said no",
     ] {
-        assert!(out.stderr.contains(expected), "missing {expected:?} in\n{}", out.stderr);
+        assert!(
+            out.stderr.contains(expected),
+            "missing {expected:?} in\n{}",
+            out.stderr
+        );
     }
     basic.assert_calls(1);
     post.assert_calls(1);
@@ -184,7 +224,12 @@ fn auto_does_not_fall_back_on_a_5xx_or_a_403() {
         });
         let tmp = TempDir::new();
         let out = run(&mut tokn_for(&tmp, &server.url("/t")));
-        assert_eq!(out.code, if status == 500 { 5 } else { 4 }, "{}", out.stderr);
+        assert_eq!(
+            out.code,
+            if status == 500 { 5 } else { 4 },
+            "{}",
+            out.stderr
+        );
         mock.assert_calls(1);
     }
 }
@@ -200,7 +245,8 @@ fn explicit_basic_does_not_fall_back() {
     let out = run(tokn_for(&tmp, &server.url("/t")).args(["--auth", "basic"]));
     assert_eq!(out.code, 4);
     assert!(
-        out.stderr.contains("hint: check the client ID and secret, or try --auth post"),
+        out.stderr
+            .contains("hint: check the client ID and secret, or try --auth post"),
         "{}",
         out.stderr
     );
@@ -210,7 +256,12 @@ fn explicit_basic_does_not_fall_back() {
 #[test]
 fn answers_real_providers_give_are_accepted() {
     let cases = [
-        (201, "application/json", r#"{"access_token":"t1","expires_in":"3599"}"#, "t1"),
+        (
+            201,
+            "application/json",
+            r#"{"access_token":"t1","expires_in":"3599"}"#,
+            "t1",
+        ),
         (
             200,
             "application/x-www-form-urlencoded",
@@ -218,13 +269,20 @@ fn answers_real_providers_give_are_accepted() {
             "t2",
         ),
         (200, "text/plain", "access_token=t3&token_type=bearer", "t3"),
-        (200, "application/json", r#"{"access_token":"t4","scope":["a","b"],"extra":{"k":1}}"#, "t4"),
+        (
+            200,
+            "application/json",
+            r#"{"access_token":"t4","scope":["a","b"],"extra":{"k":1}}"#,
+            "t4",
+        ),
     ];
     for (status, content_type, body, token) in cases {
         let server = MockServer::start();
         server.mock(|when, then| {
             when.any_request();
-            then.status(status).header("content-type", content_type).body(body);
+            then.status(status)
+                .header("content-type", content_type)
+                .body(body);
         });
         let tmp = TempDir::new();
         tokn_for(&tmp, &server.url("/t"))
@@ -262,7 +320,11 @@ fn unusable_answers_exit_5() {
         (200, "<html>hi</html>", "neither a JSON object nor a form"),
         (200, &big, "larger than 1 MiB"),
         (502, "bad gateway", "failed (HTTP 502)"),
-        (503, r#"{"error":"temporarily_unavailable","error_description":"later"}"#, "error_description: later"),
+        (
+            503,
+            r#"{"error":"temporarily_unavailable","error_description":"later"}"#,
+            "error_description: later",
+        ),
     ];
     for (status, body, expected) in cases {
         let server = MockServer::start();
@@ -275,7 +337,11 @@ fn unusable_answers_exit_5() {
         assert_eq!(out.code, 5, "{expected}: {}", out.stderr);
         assert_eq!(out.stdout, "");
         assert!(out.stderr.starts_with("tokn: error: "), "{}", out.stderr);
-        assert!(out.stderr.contains(expected), "{expected:?} not in {}", out.stderr);
+        assert!(
+            out.stderr.contains(expected),
+            "{expected:?} not in {}",
+            out.stderr
+        );
     }
 }
 
@@ -292,15 +358,24 @@ fn error_fields_are_shown_with_control_characters_removed() {
     let out = run(tokn_for(&tmp, &server.url("/t")).args(["--auth", "post"]));
     assert_eq!(out.code, 4);
     assert!(!out.stderr.contains('\u{1b}') && !out.stderr.contains('\r'));
-    assert!(out.stderr.contains("error_description: bad[31m red line"), "{}", out.stderr);
-    assert!(out.stderr.contains("error_uri: https://idp/doc"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("error_description: bad[31m red line"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("error_uri: https://idp/doc"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
 fn a_flag_beats_and_replaces_its_environment_variable() {
     let server = MockServer::start();
     let mock = server.mock(|when, then| {
-        when.path("/flag").body("grant_type=client_credentials&scope=from-flag");
+        when.path("/flag")
+            .body("grant_type=client_credentials&scope=from-flag");
         then.status(200).body(token_json(60));
     });
     let tmp = TempDir::new();
@@ -355,7 +430,15 @@ fn the_secret_sources_in_order() {
     let url = server.url("/t");
     let base = || {
         let mut cmd = tokn(&tmp);
-        cmd.args(["-u", &url, "-i", "my-client", "--auth", "basic", "--no-cache"]);
+        cmd.args([
+            "-u",
+            &url,
+            "-i",
+            "my-client",
+            "--auth",
+            "basic",
+            "--no-cache",
+        ]);
         cmd
     };
 
@@ -413,7 +496,13 @@ fn a_secret_file_others_can_read_gives_a_warning() {
     let tmp = TempDir::new();
     let file = tmp.file("shared.secret", SECRET.as_bytes(), 0o644);
     let out = run(tokn(&tmp)
-        .args(["-u", &server.url("/t"), "-i", "my-client", "--client-secret-file"])
+        .args([
+            "-u",
+            &server.url("/t"),
+            "-i",
+            "my-client",
+            "--client-secret-file",
+        ])
         .arg(&file));
     assert_eq!(out.code, 0);
     assert!(
@@ -424,7 +513,15 @@ fn a_secret_file_others_can_read_gives_a_warning() {
         out.stderr
     );
     let quiet = run(tokn(&tmp)
-        .args(["-u", &server.url("/t"), "-i", "my-client", "-q", "--no-cache", "--client-secret-file"])
+        .args([
+            "-u",
+            &server.url("/t"),
+            "-i",
+            "my-client",
+            "-q",
+            "--no-cache",
+            "--client-secret-file",
+        ])
         .arg(&file));
     assert_eq!((quiet.code, quiet.stderr.as_str()), (0, ""));
 }

@@ -24,18 +24,33 @@ fn a_server_that_never_answers_is_a_network_error_within_the_timeout() {
     let out = run(tokn_for(&tmp, &url).args(["--timeout", "1"]));
     let took = started.elapsed();
     assert_eq!(out.code, 3, "{}", out.stderr);
-    assert!(out.stderr.contains("no answer within the timeout of 1 s"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("no answer within the timeout of 1 s"),
+        "{}",
+        out.stderr
+    );
     assert!(took < Duration::from_secs(3), "took {took:?}");
     held.join().unwrap();
 }
 
 #[test]
 fn a_refused_connection_is_a_network_error() {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let tmp = TempDir::new();
-    let out = run(&mut tokn_for(&tmp, &format!("http://127.0.0.1:{port}/token")));
+    let out = run(&mut tokn_for(
+        &tmp,
+        &format!("http://127.0.0.1:{port}/token"),
+    ));
     assert_eq!(out.code, 3);
-    assert!(out.stderr.starts_with("tokn: error: connection refused"), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("tokn: error: connection refused"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -113,7 +128,9 @@ fn tunnel(client: TcpStream, upstream: std::net::SocketAddr, log: &Mutex<Vec<Str
     let mut server = TcpStream::connect(upstream).unwrap();
     let mut client_w = client;
     if head[0].starts_with("CONNECT ") {
-        client_w.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").unwrap();
+        client_w
+            .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            .unwrap();
     } else {
         server.write_all(head.concat().as_bytes()).unwrap();
     }
@@ -169,21 +186,31 @@ fn no_proxy_entries_are_trimmed_and_star_matches_all() {
             .env("HTTP_PROXY", &proxy.url)
             .env("NO_PROXY", no_proxy));
         assert_eq!(out.code, 0, "{no_proxy}: {}", out.stderr);
-        assert!(proxy.seen.lock().unwrap().is_empty(), "{no_proxy:?} did not bypass");
+        assert!(
+            proxy.seen.lock().unwrap().is_empty(),
+            "{no_proxy:?} did not bypass"
+        );
     }
     // An entry that does not match leaves the proxy in use.
     let proxy = proxy_to(*server.address());
     let out = run(tokn_for(&tmp, "http://api.example.test/token")
         .args(["--allow-http", "--no-cache"])
         .env("http_proxy", &proxy.url)
-        .env("no_proxy", "other.example.test, example.org, pi.example.test"));
+        .env(
+            "no_proxy",
+            "other.example.test, example.org, pi.example.test",
+        ));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(proxy.seen.lock().unwrap().len(), 1);
 }
 
 #[test]
 fn a_proxy_that_is_down_is_a_network_error_that_names_it() {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let tmp = TempDir::new();
     let out = run(tokn_for(&tmp, "http://idp.example.test/token")
         .arg("--allow-http")

@@ -8,7 +8,9 @@ fn serve(body: &str) -> MockServer {
     let server = MockServer::start();
     server.mock(|when, then| {
         when.any_request();
-        then.status(200).header("content-type", "application/json").body(body);
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(body);
     });
     server
 }
@@ -25,11 +27,19 @@ fn output(server: &MockServer, args: &[&str]) -> String {
 
 #[test]
 fn raw_header_and_curl() {
-    let server = serve(&format!(r#"{{"access_token":"{TOKEN}","token_type":"bearer"}}"#));
+    let server = serve(&format!(
+        r#"{{"access_token":"{TOKEN}","token_type":"bearer"}}"#
+    ));
     assert_eq!(output(&server, &[]), format!("{TOKEN}\n"));
     assert_eq!(output(&server, &["-f", "raw"]), format!("{TOKEN}\n"));
-    assert_eq!(output(&server, &["-f", "header"]), format!("Authorization: Bearer {TOKEN}\n"));
-    assert_eq!(output(&server, &["--format", "curl"]), format!("-H 'Authorization: Bearer {TOKEN}'\n"));
+    assert_eq!(
+        output(&server, &["-f", "header"]),
+        format!("Authorization: Bearer {TOKEN}\n")
+    );
+    assert_eq!(
+        output(&server, &["--format", "curl"]),
+        format!("-H 'Authorization: Bearer {TOKEN}'\n")
+    );
 }
 
 #[test]
@@ -38,7 +48,10 @@ fn json_has_every_field_a_numeric_expires_in_and_expires_at() {
         r#"{{"access_token":"{TOKEN}","expires_in":"3600","scope":["a","b"],"custom":{{"k":true}}}}"#
     ));
     let out = output(&server, &["-f", "json"]);
-    assert!(out.ends_with("}\n") && out.matches('\n').count() == 1, "{out:?}");
+    assert!(
+        out.ends_with("}\n") && out.matches('\n').count() == 1,
+        "{out:?}"
+    );
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         json,
@@ -54,25 +67,58 @@ fn json_has_every_field_a_numeric_expires_in_and_expires_at() {
 
 #[test]
 fn json_without_a_lifetime_has_no_expires_at() {
-    let server = serve(&format!(r#"{{"access_token":"{TOKEN}","token_type":"Bearer"}}"#));
+    let server = serve(&format!(
+        r#"{{"access_token":"{TOKEN}","token_type":"Bearer"}}"#
+    ));
     let json: serde_json::Value = serde_json::from_str(&output(&server, &["-f", "json"])).unwrap();
-    assert_eq!(json, serde_json::json!({"access_token": TOKEN, "token_type": "Bearer"}));
+    assert_eq!(
+        json,
+        serde_json::json!({"access_token": TOKEN, "token_type": "Bearer"})
+    );
 }
 
 #[test]
 fn header_name_and_pattern_with_placeholders() {
-    let server = serve(&format!(r#"{{"access_token":"{TOKEN}","token_type":"DPoP"}}"#));
+    let server = serve(&format!(
+        r#"{{"access_token":"{TOKEN}","token_type":"DPoP"}}"#
+    ));
     assert_eq!(
-        output(&server, &["-f", "header", "--header-name", "X-Auth", "--header-pattern", "{token_type} {access_token}"]),
+        output(
+            &server,
+            &[
+                "-f",
+                "header",
+                "--header-name",
+                "X-Auth",
+                "--header-pattern",
+                "{token_type} {access_token}"
+            ]
+        ),
         format!("X-Auth: DPoP {TOKEN}\n")
     );
     assert_eq!(
-        output(&server, &["-f", "curl", "--header-pattern", "Token token={access_token}, it's"]),
+        output(
+            &server,
+            &[
+                "-f",
+                "curl",
+                "--header-pattern",
+                "Token token={access_token}, it's"
+            ]
+        ),
         format!("-H 'Authorization: Token token={TOKEN}, it'\\''s'\n")
     );
     let server = serve(&format!(r#"{{"access_token":"{TOKEN}"}}"#));
     assert_eq!(
-        output(&server, &["-f", "header", "--header-pattern", "{token_type} {access_token}"]),
+        output(
+            &server,
+            &[
+                "-f",
+                "header",
+                "--header-pattern",
+                "{token_type} {access_token}"
+            ]
+        ),
         format!("Authorization: Bearer {TOKEN}\n")
     );
 }
@@ -80,7 +126,15 @@ fn header_name_and_pattern_with_placeholders() {
 #[test]
 fn the_curl_format_survives_a_real_shell() {
     let server = serve(&format!(r#"{{"access_token":"{TOKEN}"}}"#));
-    let out = output(&server, &["-f", "curl", "--header-pattern", "a'b \"c\" $HOME `x` {access_token}"]);
+    let out = output(
+        &server,
+        &[
+            "-f",
+            "curl",
+            "--header-pattern",
+            "a'b \"c\" $HOME `x` {access_token}",
+        ],
+    );
     let echoed = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("printf '%s|' {}", out.trim_end()))

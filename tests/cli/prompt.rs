@@ -6,8 +6,14 @@ use crate::util::{TOKEN, TempDir, token_json};
 
 #[test]
 fn the_secret_is_asked_for_on_the_terminal_without_echo() {
-    if std::process::Command::new("script").arg("--version").output().is_err() {
-        panic!("this test needs util-linux `script` to make a pseudo-terminal (apt-get install bsdutils)");
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        panic!(
+            "this test needs util-linux `script` to make a pseudo-terminal (apt-get install bsdutils)"
+        );
     }
     let server = MockServer::start();
     let mock = server.mock(|when, then| {
@@ -33,14 +39,21 @@ fn the_secret_is_asked_for_on_the_terminal_without_echo() {
             use std::io::Write;
             // Give tokn time to turn echo off before typing, as a person would.
             std::thread::sleep(std::time::Duration::from_millis(500));
-            child.stdin.take().unwrap().write_all(b"typed-secret-42\n")?;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(b"typed-secret-42\n")?;
             child.wait_with_output()
         })
         .unwrap();
     let screen = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{screen}");
     assert!(screen.contains("Client secret: "), "{screen:?}");
-    assert!(!screen.contains("typed-secret-42"), "the secret was echoed: {screen:?}");
+    assert!(
+        !screen.contains("typed-secret-42"),
+        "the secret was echoed: {screen:?}"
+    );
     assert!(screen.contains(TOKEN), "{screen:?}");
     mock.assert_calls(1);
 }

@@ -86,10 +86,19 @@ pub fn run(cmd: &mut Command) -> Run {
 /// Fail if the secret, its Basic encoding, or the whole token appears in `text`.
 pub fn assert_no_leak(text: &str, context: &str) {
     use base64::Engine;
-    assert!(!text.contains(SECRET), "{context}: the secret leaked:\n{text}");
+    assert!(
+        !text.contains(SECRET),
+        "{context}: the secret leaked:\n{text}"
+    );
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("my-client:{SECRET}"));
-    assert!(!text.contains(&basic), "{context}: the Basic credentials leaked:\n{text}");
-    assert!(!text.contains(TOKEN), "{context}: the whole token leaked:\n{text}");
+    assert!(
+        !text.contains(&basic),
+        "{context}: the Basic credentials leaked:\n{text}"
+    );
+    assert!(
+        !text.contains(TOKEN),
+        "{context}: the whole token leaked:\n{text}"
+    );
 }
 
 /// Every file under `dir`, recursively, with its contents.
