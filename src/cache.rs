@@ -40,8 +40,46 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// An entry of the current format.
+    pub fn new(
+        token_url: String,
+        client_id: String,
+        scopes: Vec<String>,
+        method: Option<String>,
+        expires_at: u64,
+        answer: Map<String, Value>,
+    ) -> Entry {
+        Entry {
+            version: VERSION,
+            token_url,
+            client_id,
+            scopes,
+            method,
+            expires_at,
+            answer,
+        }
+    }
+
+    /// Whether `text` appears anywhere in the stored form of this entry, as
+    /// written or as JSON escapes it. Used to keep the secret off the disk even
+    /// when a provider echoes it back in its answer.
+    pub fn mentions(&self, text: &str) -> bool {
+        let Ok(stored) = serde_json::to_string(self) else {
+            return true;
+        };
+        let escaped = serde_json::to_string(text).unwrap_or_default();
+        let escaped = escaped.trim_matches('"');
+        stored.contains(text) || (!escaped.is_empty() && stored.contains(escaped))
+    }
+
     pub fn token(&self) -> Option<Token> {
         response::token_from_fields(self.answer.clone())
+    }
+
+    /// Whether this entry was stored for the same endpoint and client: a file
+    /// copied or planted under another key's name is not trusted.
+    pub fn is_for(&self, settings: &Settings) -> bool {
+        self.token_url == settings.token_url && self.client_id == settings.client_id
     }
 
     pub fn remembered(&self) -> Option<Attempt> {
@@ -68,7 +106,11 @@ impl Key {
             &settings.client_id,
             &secret_hash,
         ];
-        let scopes: Vec<&str> = settings.request.scope.as_deref().map_or(Vec::new(), |s| s.split(' ').collect());
+        let scopes: Vec<&str> = settings
+            .request
+            .scope
+            .as_deref()
+            .map_or(Vec::new(), |s| s.split(' ').collect());
         let counts = [
             scopes.len().to_string(),
             settings.request.extra.len().to_string(),
@@ -120,12 +162,19 @@ pub struct Lock(#[allow(dead_code)] File);
 impl Cache {
     /// `$TOKN_CACHE_DIR`, else `$XDG_CACHE_HOME/tokn`, else the platform's cache directory.
     pub fn location() -> Option<PathBuf> {
-        let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+        let var = |name: &str| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
         if let Some(dir) = var("TOKN_CACHE_DIR") {
             return Some(dir);
         }
         if let Some(dir) = var("XDG_CACHE_HOME").filter(|d| d.is_absolute()) {
             return Some(dir.join("tokn"));
+        }
+        if cfg!(windows) {
+            return var("LOCALAPPDATA").map(|d| d.join("tokn"));
         }
         let home = var("HOME")?;
         if cfg!(target_os = "macos") {
@@ -161,7 +210,9 @@ impl Cache {
 
     /// Open an existing cache for `list` and `clear`, without creating it.
     pub fn existing() -> Option<Cache> {
-        Cache::location().filter(|d| d.is_dir()).map(|dir| Cache { dir })
+        Cache::location()
+            .filter(|d| d.is_dir())
+            .map(|dir| Cache { dir })
     }
 
     fn entry_path(&self, key: &Key) -> PathBuf {
@@ -237,11 +288,14 @@ impl Cache {
 
     fn write_entry(&self, key: &Key, entry: &Entry) -> io::Result<()> {
         let json = serde_json::to_vec(entry).map_err(io::Error::other)?;
-        let tmp = self.dir.join(format!(".{}.{}.tmp", key.0, std::process::id()));
+        let tmp = self
+            .dir
+            .join(format!(".{}.{}.tmp", key.0, std::process::id()));
+        // A leftover of a crashed run could have any mode: start from a new file.
+        let _ = fs::remove_file(&tmp);
         let result = (|| {
             let mut file = OpenOptions::new()
-                .create(true)
-                .truncate(true)
+                .create_new(true)
                 .write(true)
                 .mode_private()
                 .open(&tmp)?;
@@ -254,7 +308,7 @@ impl Cache {
         result
     }
 
-    /// Every readable entry, with its file name.
+    /// Every readable entry of this version, sorted by token URL and client ID.
     pub fn entries(&self) -> Vec<Entry> {
         let Ok(dir) = fs::read_dir(&self.dir) else {
             return Vec::new();
@@ -276,8 +330,12 @@ impl Cache {
         for item in fs::read_dir(&self.dir)?.flatten() {
             let name = item.file_name().to_string_lossy().into_owned();
             if name.ends_with(".json") || name.ends_with(".lock") || name.ends_with(".tmp") {
-                fs::remove_file(item.path())?;
-                removed += usize::from(name.ends_with(".json"));
+                match fs::remove_file(item.path()) {
+                    Ok(()) => removed += usize::from(name.ends_with(".json")),
+                    // Another tokn replaced or cleared it meanwhile.
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
             }
         }
         Ok(removed)

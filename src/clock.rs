@@ -7,7 +7,10 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub fn now() -> u64 {
-    if let Some(pinned) = std::env::var("TOKN_TEST_NOW").ok().and_then(|v| v.parse().ok()) {
+    if let Some(pinned) = std::env::var("TOKN_TEST_NOW")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
         return pinned;
     }
     SystemTime::now()

@@ -111,36 +111,65 @@ fn runs(program: &str, arg: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Checks that node and the pinned oidc-provider are installed; the error says how to fix it.
+/// Checks that node and the pinned oidc-provider are installed, installing the
+/// pinned version with `npm ci` once when it is missing, so that `cargo test` works
+/// on a fresh clone; the error says how to fix what cannot be fixed here.
 fn check_prerequisites(dir: &Path) -> Result<(), String> {
     if !runs("node", "--version") {
         return Err(format!("`node` was not found on PATH: {SETUP_HINT}"));
     }
+    if installed_version(dir)? == pinned_version(dir)? {
+        return Ok(());
+    }
+    static INSTALL: OnceLock<Result<(), String>> = OnceLock::new();
+    INSTALL.get_or_init(|| npm_ci(dir)).clone()?;
+    let (installed, wanted) = (installed_version(dir)?, pinned_version(dir)?);
+    if installed != wanted {
+        return Err(format!(
+            "oidc-provider {installed} is installed but tests/interop/package.json pins {wanted}: {SETUP_HINT}"
+        ));
+    }
+    Ok(())
+}
+
+fn pinned_version(dir: &Path) -> Result<String, String> {
     let wanted: Value = read_json(&dir.join("package.json"))?;
-    let wanted = wanted["dependencies"]["oidc-provider"]
+    Ok(wanted["dependencies"]["oidc-provider"]
         .as_str()
         .unwrap_or("?")
-        .to_owned();
+        .to_owned())
+}
+
+/// The installed oidc-provider's version, or "none".
+fn installed_version(dir: &Path) -> Result<String, String> {
     let installed = dir
         .join("node_modules")
         .join("oidc-provider")
         .join("package.json");
     if !installed.exists() {
-        let npm = if runs("npm", "--version") {
-            String::new()
-        } else {
-            " (`npm` was not found on PATH either)".to_owned()
-        };
-        return Err(format!(
-            "{} is missing{npm}: {SETUP_HINT}",
-            dir.join("node_modules").join("oidc-provider").display()
-        ));
+        return Ok("none".to_owned());
     }
     let installed: Value = read_json(&installed)?;
-    let installed = installed["version"].as_str().unwrap_or("?");
-    if installed != wanted {
+    Ok(installed["version"].as_str().unwrap_or("?").to_owned())
+}
+
+fn npm_ci(dir: &Path) -> Result<(), String> {
+    if !runs("npm", "--version") {
         return Err(format!(
-            "oidc-provider {installed} is installed but tests/interop/package.json pins {wanted}: {SETUP_HINT}"
+            "oidc-provider is not installed and `npm` was not found on PATH: {SETUP_HINT}"
+        ));
+    }
+    eprintln!("note: installing the interop test server with `npm ci --prefix tests/interop`");
+    let out = StdCommand::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+        .arg(dir)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run npm: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "`npm ci --prefix tests/interop` failed: {}\n{SETUP_HINT}",
+            String::from_utf8_lossy(&out.stderr)
         ));
     }
     Ok(())
@@ -726,6 +755,61 @@ fn special_character_secret_post() {
         .run();
     server.assert_active(out.raw_token(), POST_ID, POST_SECRET, None);
     assert_eq!(auth_trace(server, &out, POST_ID), trace(&[("post", 200)]));
+}
+
+/// `-v` through the whole `auto` fallback: it says why it retries, and shows neither the
+/// secret (raw, form-encoded or in the Basic header) nor the whole token.
+#[test]
+fn verbose_redacts_secrets() {
+    let Some(server) = http_server() else { return };
+    let out = Tokn::new(server, "verbose")
+        .client(POST_ID, POST_SECRET)
+        .args(["-v"])
+        .run();
+    let token = out.raw_token().to_owned();
+    assert_eq!(
+        auth_trace(server, &out, POST_ID),
+        trace(&[("basic", 401), ("post", 200)])
+    );
+    out.assert_no_secret(POST_SECRET);
+    let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!(
+        "{}:{}",
+        enc(POST_ID),
+        enc(POST_SECRET)
+    ));
+    assert!(
+        !out.stderr.contains(&basic),
+        "-v shows the Basic credentials:\n{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains(&token),
+        "-v shows the whole token:\n{}",
+        out.stderr
+    );
+    let lower = out.stderr.to_lowercase();
+    assert!(
+        lower.contains("retry"),
+        "-v says it retries:\n{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&format!("{}/token", server.base)),
+        "-v names the URL:\n{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("401"),
+        "-v shows the status:\n{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("client_secret"),
+        "-v names the form fields:\n{}",
+        out.stderr
+    );
+    server.assert_active(&token, POST_ID, POST_SECRET, None);
 }
 
 // ---------------------------------------------------------------------------------------
