@@ -525,3 +525,61 @@ fn a_secret_file_others_can_read_gives_a_warning() {
         .arg(&file));
     assert_eq!((quiet.code, quiet.stderr.as_str()), (0, ""));
 }
+
+#[test]
+fn verbose_shows_the_exchange_with_secrets_redacted() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.any_request();
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(format!(
+                r#"{{"access_token":"{TOKEN}","refresh_token":"refreshCANARY-123456","expires_in":60}}"#
+            ));
+    });
+    let tmp = TempDir::new();
+    let url = server.url("/token");
+    let out = run(tokn_for(&tmp, &url).args([
+        "-v",
+        "-s",
+        "read",
+        "-d",
+        "audience=api",
+        "-H",
+        "X-Api-Key: k3y-value",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, format!("{TOKEN}\n"));
+    for expected in [
+        format!("> POST {url}"),
+        "> Authorization: Basic [redacted]".to_string(),
+        "> X-Api-Key: [redacted]".to_string(),
+        "> form fields: grant_type, scope, audience".to_string(),
+        "< HTTP 200 application/json".to_string(),
+        format!("\"access_token\":\"{}…\"", &TOKEN[..6]),
+        "\"refresh_token\":\"refres…\"".to_string(),
+        "* cached the token for 60 s".to_string(),
+    ] {
+        assert!(
+            out.stderr.contains(&expected),
+            "missing {expected:?} in\n{}",
+            out.stderr
+        );
+    }
+    crate::util::assert_no_leak(&out.stderr, "-v");
+    assert!(!out.stderr.contains("refreshCANARY-123456") && !out.stderr.contains("k3y-value"));
+}
+
+#[test]
+fn the_cacert_env_is_read_like_the_flag() {
+    let tmp = TempDir::new();
+    let out =
+        run(tokn_for(&tmp, "https://127.0.0.1:9/t").env("TOKN_CACERT", "/nonexistent/ca.pem"));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("cannot read the --cacert file '/nonexistent/ca.pem'"),
+        "{}",
+        out.stderr
+    );
+}
