@@ -102,8 +102,9 @@ impl Settings {
                 args.timeout
             )));
         }
-        let timeout = Duration::try_from_secs_f64(args.timeout)
-            .map_err(|_| usage(format!("--timeout {} is too large", args.timeout)))?;
+        let too_large = || usage(format!("--timeout {} is too large", args.timeout));
+        let timeout = Duration::try_from_secs_f64(args.timeout).map_err(|_| too_large())?;
+        let deadline = started.checked_add(timeout).ok_or_else(too_large)?;
         let trust = if args.insecure {
             Trust::Nothing
         } else if let Some(path) = &args.cacert {
@@ -147,7 +148,7 @@ impl Settings {
             trust,
             proxy,
             timeout,
-            deadline: started + timeout,
+            deadline,
             retries: args.retry,
             cache: (!args.no_cache).then_some(CacheUse {
                 min_ttl: args.min_ttl,

@@ -61,6 +61,8 @@ fn missing_files() {
 #[test]
 fn bad_numbers_and_values() {
     assert!(usage_error(&["--timeout", "0"]).contains("--timeout 0"));
+    assert!(usage_error(&["--timeout", "1e300"]).contains("is too large"));
+    assert!(usage_error(&["--timeout", "NaN"]).contains("not a positive number"));
     assert!(usage_error(&["--timeout", "soon"]).contains("invalid value 'soon'"));
     assert!(usage_error(&["--auth", "jwt"]).contains("invalid value 'jwt'"));
     assert!(usage_error(&["-f", "yaml"]).contains("possible values: raw, json, header, curl"));
