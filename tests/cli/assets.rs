@@ -1,0 +1,356 @@
+//! The files generated from the clap definition in `src/cli.rs`: the shell
+//! completions and the man page.
+//!
+//! `examples/generate.rs` writes them into the tree and the freshness test in
+//! `generated.rs` compares them with the committed copies, so both include this
+//! one module and cannot disagree about what "fresh" means. The man page takes
+//! its NAME, SYNOPSIS, DESCRIPTION, OPTIONS, COMMANDS and EXAMPLES from the
+//! `Command`, that is from the doc comments that are also the `--help` text. The
+//! sections `--help` has no room for (EXIT STATUS, ENVIRONMENT, FILES) are
+//! written here; the ENVIRONMENT list starts from the `Command`'s `env = …`
+//! attributes, so a new variable cannot be left out.
+
+use clap::CommandFactory;
+use clap_complete::{Generator, Shell};
+use clap_mangen::Man;
+use clap_mangen::roff::{Inline, Roff, bold, italic, roman};
+use tokn::error::Exit;
+
+/// A generated file: its path from the crate root, and its contents.
+pub(crate) struct Asset {
+    pub(crate) path: String,
+    pub(crate) bytes: Vec<u8>,
+}
+
+/// Every generated file, rendered in memory.
+pub(crate) fn all() -> Vec<Asset> {
+    let mut assets: Vec<Asset> = [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::PowerShell,
+        Shell::Elvish,
+    ]
+    .into_iter()
+    .map(completion)
+    .collect();
+    assets.push(Asset {
+        path: "man/tokn.1".to_owned(),
+        bytes: man_page().into_bytes(),
+    });
+    assets
+}
+
+fn command() -> clap::Command {
+    let mut cmd = tokn::cli::Cli::command();
+    cmd.build();
+    cmd
+}
+
+fn completion(shell: Shell) -> Asset {
+    let mut cmd = command();
+    let name = cmd.get_name().to_owned();
+    let mut bytes = Vec::new();
+    clap_complete::generate(shell, &mut cmd, &name, &mut bytes);
+    Asset {
+        path: format!("completions/{}", shell.file_name(&name)),
+        bytes,
+    }
+}
+
+/// The man page: clap_mangen's title, NAME and OPTIONS, the rest written here.
+fn man_page() -> String {
+    let cmd = command();
+    // No date, so that the page changes only when the text does. clap_mangen
+    // writes an empty date as no argument at all, which would shift the source
+    // and manual into its place: an explicit empty roff string keeps them apart.
+    let man = Man::new(cmd.clone())
+        .title("TOKN")
+        .date("\"\"")
+        .manual("User Commands");
+    let mut page = String::new();
+    page.push_str(&piece(|w| man.render_title(w)));
+    // Left-aligned and unhyphenated: option names and paths stay whole.
+    page.push_str(".ad l\n.nh\n");
+    page.push_str(&without_preamble(piece(|w| man.render_name_section(w))));
+    page.push_str(&section(synopsis(&cmd)));
+    page.push_str(&section(description(&cmd)));
+    page.push_str(&without_preamble(piece(|w| man.render_options_section(w))));
+    page.push_str(&section(commands(&cmd)));
+    page.push_str(&section(exit_status()));
+    page.push_str(&section(environment(&cmd)));
+    page.push_str(&section(files()));
+    page.push_str(&section(examples(&cmd)));
+    page.push_str(&section(see_also()));
+    // groff reads Latin-1 unless told otherwise: name every other character.
+    let mut ascii = String::with_capacity(page.len());
+    for c in page.chars() {
+        if c.is_ascii() {
+            ascii.push(c);
+        } else {
+            ascii.push_str(&format!("\\[u{:04X}]", u32::from(c)));
+        }
+    }
+    ascii
+}
+
+/// Everything roff renders starts with the same preamble; the page needs it once.
+fn without_preamble(text: String) -> String {
+    let preamble = Roff::new().render();
+    match text.strip_prefix(&preamble) {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    }
+}
+
+/// What one of clap_mangen's `render_*` methods writes.
+fn piece(render: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String {
+    let mut bytes = Vec::new();
+    render(&mut bytes).expect("rendering into memory cannot fail");
+    String::from_utf8(bytes).expect("the man page is UTF-8")
+}
+
+fn section(roff: Roff) -> String {
+    without_preamble(roff.render())
+}
+
+fn heading(roff: &mut Roff, name: &str) {
+    roff.control("SH", [name]);
+}
+
+/// One `.TP` entry: a bold tag and a paragraph.
+fn entry(roff: &mut Roff, tag: Vec<Inline>, body: &str) {
+    roff.control("TP", []);
+    roff.text(tag);
+    roff.text([roman(body)]);
+}
+
+/// Every way to call tokn: the options, or one of the leaf subcommands.
+fn synopsis(cmd: &clap::Command) -> Roff {
+    let mut roff = Roff::new();
+    heading(&mut roff, "SYNOPSIS");
+    let name = cmd.get_name();
+    roff.text([bold(name), roman(" ["), italic("OPTIONS"), roman("]")]);
+    for (path, _) in leaf_commands(cmd) {
+        roff.control("br", []);
+        roff.text([bold(format!("{name} {path}"))]);
+    }
+    roff
+}
+
+/// `(path, about)` of every subcommand that takes no further subcommand.
+fn leaf_commands(cmd: &clap::Command) -> Vec<(String, String)> {
+    let mut leaves = Vec::new();
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let about = sub.get_about().map(ToString::to_string).unwrap_or_default();
+        if sub.has_subcommands() {
+            for (path, about) in leaf_commands(sub) {
+                leaves.push((format!("{} {path}", sub.get_name()), about));
+            }
+        } else {
+            leaves.push((sub.get_name().to_owned(), about));
+        }
+    }
+    leaves
+}
+
+/// The paragraphs of `long_about` after the first, which repeats `about`
+/// (already the NAME line).
+fn description(cmd: &clap::Command) -> Roff {
+    let mut roff = Roff::new();
+    heading(&mut roff, "DESCRIPTION");
+    let long = cmd
+        .get_long_about()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let about = cmd.get_about().map(ToString::to_string).unwrap_or_default();
+    let paragraphs: Vec<&str> = long
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let skip = usize::from(
+        paragraphs
+            .first()
+            .is_some_and(|p| p.trim_end_matches('.') == about.trim_end_matches('.')),
+    );
+    for (i, paragraph) in paragraphs.iter().skip(skip).enumerate() {
+        if i > 0 {
+            roff.control("PP", []);
+        }
+        roff.text([roman(paragraph.replace('\n', " "))]);
+    }
+    roff
+}
+
+fn commands(cmd: &clap::Command) -> Roff {
+    let mut roff = Roff::new();
+    heading(&mut roff, "COMMANDS");
+    for (path, about) in leaf_commands(cmd) {
+        entry(
+            &mut roff,
+            vec![bold(format!("{} {path}", cmd.get_name()))],
+            &about,
+        );
+    }
+    roff.control("PP", []);
+    roff.text([roman(
+        "Both exit 0 on an empty or missing cache. They take none of the options above.",
+    )]);
+    roff
+}
+
+fn exit_status() -> Roff {
+    let codes = [
+        (0, "A token was printed, or a cache command did its work."),
+        (
+            Exit::Bug as u8,
+            "A bug in tokn. It should never happen: please report it.",
+        ),
+        (
+            Exit::Usage as u8,
+            "Usage: bad or missing options, an unreadable secret file, an invalid URL or header pattern. \
+             Nothing was sent.",
+        ),
+        (
+            Exit::Network as u8,
+            "Network: DNS, connect, TLS, proxy, or the --timeout ran out.",
+        ),
+        (
+            Exit::Refused as u8,
+            "The server refused: HTTP 4xx, or an OAuth error answer.",
+        ),
+        (
+            Exit::Server as u8,
+            "The server failed or answered something unusable: HTTP 5xx, a redirect, no token, \
+             a body that is neither JSON nor a form, or one over 1 MiB.",
+        ),
+    ];
+    let mut roff = Roff::new();
+    heading(&mut roff, "EXIT STATUS");
+    for (code, meaning) in codes {
+        entry(&mut roff, vec![bold(code.to_string())], meaning);
+    }
+    roff
+}
+
+fn environment(cmd: &clap::Command) -> Roff {
+    let mut roff = Roff::new();
+    heading(&mut roff, "ENVIRONMENT");
+    roff.text([roman(
+        "Each of these variables is used when its option is not given. The option always wins, \
+         and replaces the variable's value rather than adding to it.",
+    )]);
+    for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+        let (Some(env), Some(long)) = (arg.get_env(), arg.get_long()) else {
+            continue;
+        };
+        let env = env.to_string_lossy();
+        entry(
+            &mut roff,
+            vec![bold(env.as_ref())],
+            &format!("As --{long}."),
+        );
+    }
+    let others = [
+        ("TOKN_CACHE_DIR", "The token cache directory; see FILES."),
+        (
+            "XDG_CACHE_HOME",
+            "Without TOKN_CACHE_DIR, the cache is $XDG_CACHE_HOME/tokn when this is an absolute path.",
+        ),
+        (
+            "HOME",
+            "Without either, the cache is ~/.cache/tokn (~/Library/Caches/tokn on macOS). \
+             With none of the three set, tokn caches nothing.",
+        ),
+        (
+            "HTTPS_PROXY",
+            "The proxy for an https:// token URL, as in curl. The lowercase name is read too, and wins.",
+        ),
+        (
+            "HTTP_PROXY",
+            "The proxy for an http:// token URL; the lowercase name is read too, and wins.",
+        ),
+        (
+            "ALL_PROXY",
+            "The proxy when the variable for the URL's scheme is not set.",
+        ),
+        (
+            "NO_PROXY",
+            "Hosts reached without a proxy: a comma-separated list of host names, domain suffixes \
+             (example.com also matches api.example.com), IP addresses, or * for every host.",
+        ),
+    ];
+    for (name, meaning) in others {
+        entry(&mut roff, vec![bold(name)], meaning);
+    }
+    roff
+}
+
+fn files() -> Roff {
+    let mut roff = Roff::new();
+    heading(&mut roff, "FILES");
+    entry(
+        &mut roff,
+        vec![
+            italic("$TOKN_CACHE_DIR"),
+            roman(", "),
+            italic("$XDG_CACHE_HOME/tokn"),
+            roman(", "),
+            italic("~/.cache/tokn"),
+        ],
+        "The token cache, in the first of these whose variable is set (~/.cache/tokn needs \
+         HOME; on macOS it is ~/Library/Caches/tokn). tokn keeps each token that has a known \
+         lifetime, one file per token URL, client, secret and request, and reuses it while it has \
+         more than --min-ttl seconds left. The directory is created with mode 0700 and each file \
+         with mode 0600, written whole and then renamed into place. A directory that belongs to \
+         another user, or that group or others can write to, is not used, with a warning.",
+    );
+    roff.control("PP", []);
+    roff.text([roman(
+        "--no-cache skips the cache for one call, --refresh fetches a new token and caches it, \
+         tokn cache list shows what is kept, and tokn cache clear removes it all.",
+    )]);
+    roff
+}
+
+/// The `after_long_help` of `--help`, as man examples: each indented caption
+/// line, then its more indented command lines.
+fn examples(cmd: &clap::Command) -> Roff {
+    let mut roff = Roff::new();
+    heading(&mut roff, "EXAMPLES");
+    let text = cmd
+        .get_after_long_help()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let mut first = true;
+    let mut in_code = false;
+    for line in text.lines().filter(|l| l.starts_with("  ")) {
+        let code = line.starts_with("    ");
+        if code && !in_code {
+            roff.control("RS", ["4"]);
+            roff.control("nf", []);
+        } else if !code && in_code {
+            roff.control("fi", []);
+            roff.control("RE", []);
+        }
+        if !code && !first {
+            roff.control("PP", []);
+        }
+        roff.text([roman(line.trim())]);
+        in_code = code;
+        first = false;
+    }
+    if in_code {
+        roff.control("fi", []);
+        roff.control("RE", []);
+    }
+    roff
+}
+
+fn see_also() -> Roff {
+    let mut roff = Roff::new();
+    heading(&mut roff, "SEE ALSO");
+    roff.text([bold("curl"), roman("(1), "), bold("jq"), roman("(1)")]);
+    roff
+}
