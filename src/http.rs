@@ -15,6 +15,9 @@ use crate::error::{Exit, Failure};
 /// The largest answer tokn reads; a token answer is a few kilobytes at most.
 pub const MAX_BODY: u64 = 1024 * 1024;
 
+/// The largest status line and headers tokn reads.
+pub const MAX_HEAD: usize = 64 * 1024;
+
 /// Which certificates a TLS server must chain to.
 #[derive(Debug, Clone)]
 pub enum Trust {
@@ -79,7 +82,9 @@ impl Transport {
     ) -> Result<Transport, Failure> {
         let tls = match trust {
             Trust::System => TlsConfig::builder().root_certs(RootCerts::PlatformVerifier),
-            Trust::Only(certs) => TlsConfig::builder().root_certs(RootCerts::new_with_certs(&certs)),
+            Trust::Only(certs) => {
+                TlsConfig::builder().root_certs(RootCerts::new_with_certs(&certs))
+            }
             Trust::Nothing => TlsConfig::builder().disable_verification(true),
         };
         let ureq_proxy = match &proxy {
@@ -92,6 +97,7 @@ impl Transport {
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
+            .max_response_header_size(MAX_HEAD)
             .tls_config(tls.build())
             .proxy(ureq_proxy)
             .user_agent(concat!("tokn/", env!("CARGO_PKG_VERSION")))
@@ -136,7 +142,8 @@ impl Transport {
         };
         let content_type = header("content-type");
         let location = header("location");
-        let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()));
+        let retry_after =
+            header("retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()));
         let status = response.status().as_u16();
         let body = response
             .body_mut()
@@ -176,8 +183,12 @@ impl Transport {
         let mut reset = false;
         let failure = match err {
             ureq::Error::Timeout(_) => return self.timed_out(),
-            ureq::Error::HostNotFound => network(format!("could not resolve the host of {}{via}", self.url)),
-            ureq::Error::ConnectionFailed => network(format!("could not connect to {}{via}", self.url)),
+            ureq::Error::HostNotFound => {
+                network(format!("could not resolve the host of {}{via}", self.url))
+            }
+            ureq::Error::ConnectionFailed => {
+                network(format!("could not connect to {}{via}", self.url))
+            }
             ureq::Error::BodyExceedsLimit(_) => Failure::new(
                 Exit::Server,
                 "the token endpoint's answer is larger than 1 MiB; a token answer is a few kilobytes",
@@ -185,6 +196,11 @@ impl Transport {
             ureq::Error::Protocol(e) => Failure::new(
                 Exit::Server,
                 format!("the token endpoint's answer is not valid HTTP: {e}"),
+            ),
+            ureq::Error::LargeResponseHeader(..) => Failure::new(
+                Exit::Server,
+                "the token endpoint's answer has headers larger than 64 KiB; \
+                 a token answer has a few short ones",
             ),
             ureq::Error::Io(e) => match e.kind() {
                 io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => return self.timed_out(),
@@ -207,8 +223,12 @@ impl Transport {
             ureq::Error::Tls(e) => tls_or_network(e.to_string(), &via),
             ureq::Error::Rustls(e) => tls_or_network(e.to_string(), &via),
             ureq::Error::Pem(e) => tls_or_network(e.to_string(), &via),
-            ureq::Error::BadUri(e) => Failure::new(Exit::Usage, format!("the token URL is not valid: {e}")),
-            ureq::Error::Http(e) => Failure::new(Exit::Usage, format!("the request cannot be built: {e}")),
+            ureq::Error::BadUri(e) => {
+                Failure::new(Exit::Usage, format!("the token URL is not valid: {e}"))
+            }
+            ureq::Error::Http(e) => {
+                Failure::new(Exit::Usage, format!("the request cannot be built: {e}"))
+            }
             ureq::Error::InvalidProxyUrl => Failure::new(Exit::Usage, "the proxy URL is not valid")
                 .detail("check HTTPS_PROXY, HTTP_PROXY and ALL_PROXY"),
             other => network(format!("the request to {} failed{via}: {other}", self.url)),
@@ -250,7 +270,10 @@ mod tests {
             parse_retry_after("Sun, 06 Nov 1994 08:49:40 GMT", now),
             Some(Duration::from_secs(3))
         );
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon", now), None);
     }
 

@@ -91,7 +91,7 @@ pub fn render(spec: &OutputSpec, token: &Token, expires_at: Option<u64>, now: u6
                 fields.insert("expires_in".into(), Value::from(at.saturating_sub(now)));
                 fields.insert("expires_at".into(), Value::from(at));
             }
-            Value::Object(fields).to_string()
+            escape_controls(&Value::Object(fields).to_string())
         }
         FormatArg::Header => format!("{}: {}", spec.header_name, spec.pattern.fill(token)),
         FormatArg::Curl => format!(
@@ -104,6 +104,21 @@ pub fn render(spec: &OutputSpec, token: &Token, expires_at: Option<u64>, now: u6
         ),
     };
     out.push('\n');
+    out
+}
+
+/// serde_json escapes only U+0000–U+001F; DEL and the C1 controls (U+007F–U+009F)
+/// from a server's answer would reach the terminal raw. Compact JSON has them only
+/// inside strings, where `\uXXXX` means the same character.
+fn escape_controls(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c.is_control() {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
     out
 }
 
@@ -184,6 +199,15 @@ mod tests {
                 0
             ),
             "Authorization: DPoP t\n"
+        );
+    }
+
+    #[test]
+    fn json_output_escapes_del_and_c1_controls() {
+        let t = token(r#"{"access_token":"t","x":"a\u007fb\u009bc\u001bd"}"#);
+        assert_eq!(
+            render(&spec(FormatArg::Json, "{access_token}"), &t, None, 0),
+            "{\"access_token\":\"t\",\"x\":\"a\\u007fb\\u009bc\\u001bd\"}\n"
         );
     }
 

@@ -24,6 +24,14 @@ pub fn backoff(n: u32) -> Duration {
     FIRST_WAIT.saturating_mul(1u32.checked_shl(n.min(16)).unwrap_or(u32::MAX))
 }
 
+/// Whether a wait from `now` ends before `deadline`. Compared as durations, so
+/// that a `Retry-After` of 10^19 seconds cannot overflow an `Instant`.
+fn ends_before(wait: Duration, now: Instant, deadline: Instant) -> bool {
+    wait < deadline.saturating_duration_since(now)
+}
+
+/// Send the request, and again after each transient failure while `retries` and
+/// the deadline allow; the last answer (of any status) or error otherwise.
 pub fn send_with_retries(
     transport: &Transport,
     headers: &[(String, String)],
@@ -44,7 +52,7 @@ pub fn send_with_retries(
         if n >= retries {
             return result.map_err(|e| e.failure.into());
         }
-        if Instant::now() + wait >= transport.deadline() {
+        if !ends_before(wait, Instant::now(), transport.deadline()) {
             diag::verbose(&format!(
                 "* not retrying after {reason}: waiting {:.1} s would pass --timeout",
                 wait.as_secs_f64()
@@ -70,6 +78,20 @@ mod tests {
         assert_eq!(backoff(1), Duration::from_secs(1));
         assert_eq!(backoff(2), Duration::from_secs(2));
         assert!(backoff(1000) >= Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn no_wait_may_pass_the_deadline_however_long() {
+        let now = Instant::now();
+        let deadline = now + Duration::from_secs(2);
+        assert!(ends_before(Duration::from_secs(1), now, deadline));
+        assert!(!ends_before(Duration::from_secs(2), now, deadline));
+        assert!(!ends_before(Duration::from_secs(u64::MAX), now, deadline));
+        assert!(!ends_before(
+            Duration::ZERO,
+            deadline + Duration::from_secs(1),
+            deadline
+        ));
     }
 
     #[test]

@@ -246,16 +246,15 @@ const TOKEN_FIELDS: &[&str] = &[
 /// The answer body for `-v`: token fields cut to 6 characters, any text cut short.
 fn redact_body(body: &[u8]) -> String {
     const SHOWN: usize = 2000;
-    if let Ok(serde_json::Value::Object(mut map)) = serde_json::from_slice(body) {
+    let text = String::from_utf8_lossy(body);
+    let shown = if let Ok(serde_json::Value::Object(mut map)) = serde_json::from_slice(body) {
         for key in TOKEN_FIELDS {
             if let Some(serde_json::Value::String(v)) = map.get_mut(*key) {
                 *v = diag::shorten(v);
             }
         }
-        return serde_json::Value::Object(map).to_string();
-    }
-    let text = String::from_utf8_lossy(body);
-    if text.contains('=') && !text.contains('{') {
+        serde_json::Value::Object(map).to_string()
+    } else if text.contains('=') && !text.contains('{') {
         let pairs = form_urlencoded::parse(text.as_bytes()).map(|(k, v)| {
             let v = if TOKEN_FIELDS.contains(&k.as_ref()) {
                 diag::shorten(&v)
@@ -264,10 +263,14 @@ fn redact_body(body: &[u8]) -> String {
             };
             format!("{k}={v}")
         });
-        return pairs.collect::<Vec<_>>().join("&");
-    }
-    let cut: String = text.chars().take(SHOWN).collect();
-    if cut.len() < text.len() {
+        pairs.collect::<Vec<_>>().join("&")
+    } else {
+        text.into_owned()
+    };
+    // Redacted before it is cut, so no cut leaves a piece of an echoed secret.
+    let shown = diag::clean(&shown);
+    let cut: String = shown.chars().take(SHOWN).collect();
+    if cut.len() < shown.len() {
         format!("{cut}…")
     } else {
         cut

@@ -1,10 +1,13 @@
 //! Reading the token endpoint's answer: a success (RFC 6749 §5.1) or an error
 //! (§5.2), as JSON or as a form body, with the quirks real providers have.
 //!
-//! [`interpret`] is a pure function of status, content type and body, so the
-//! fuzzer and the property tests can drive it without a server.
+//! [`interpret`] is a pure function of status, content type and body (and of
+//! the secrets registered with `diag`, which excerpts of the body never show), so
+//! the fuzzer and the property tests can drive it without a server.
 
 use serde_json::{Map, Value};
+
+use crate::diag;
 
 /// A usable token answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,7 +117,11 @@ pub fn token_from_fields(fields: Map<String, Value>) -> Option<Token> {
     success(200, fields, None).ok()
 }
 
-fn success(status: u16, fields: Map<String, Value>, oauth: Option<OAuthError>) -> Result<Token, Rejection> {
+fn success(
+    status: u16,
+    fields: Map<String, Value>,
+    oauth: Option<OAuthError>,
+) -> Result<Token, Rejection> {
     let access_token = match fields.get("access_token") {
         Some(Value::String(token)) if !token.is_empty() => token.clone(),
         None if oauth.is_some() => {
@@ -124,8 +131,15 @@ fn success(status: u16, fields: Map<String, Value>, oauth: Option<OAuthError>) -
                 excerpt: None,
             });
         }
-        Some(Value::String(_)) => return Err(unusable(status, "the access_token in the answer is empty")),
-        Some(_) => return Err(unusable(status, "the access_token in the answer is not a string")),
+        Some(Value::String(_)) => {
+            return Err(unusable(status, "the access_token in the answer is empty"));
+        }
+        Some(_) => {
+            return Err(unusable(
+                status,
+                "the access_token in the answer is not a string",
+            ));
+        }
         None => return Err(unusable(status, "the answer has no access_token")),
     };
     if !access_token.bytes().all(is_vschar) {
@@ -137,8 +151,15 @@ fn success(status: u16, fields: Map<String, Value>, oauth: Option<OAuthError>) -
     let token_type = match fields.get("token_type") {
         None | Some(Value::Null) => "Bearer".to_string(),
         Some(Value::String(t)) if t.eq_ignore_ascii_case("bearer") => "Bearer".to_string(),
-        Some(Value::String(t)) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_graphic()) => t.clone(),
-        Some(_) => return Err(unusable(status, "the token_type in the answer is not a single word")),
+        Some(Value::String(t)) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_graphic()) => {
+            t.clone()
+        }
+        Some(_) => {
+            return Err(unusable(
+                status,
+                "the token_type in the answer is not a single word",
+            ));
+        }
     };
     let expires_in = fields.get("expires_in").and_then(lifetime);
     Ok(Token {
@@ -165,9 +186,11 @@ fn is_vschar(b: u8) -> bool {
 /// `expires_in` as a number, or a numeric string (some providers quote it).
 fn lifetime(value: &Value) -> Option<u64> {
     match value {
-        Value::Number(n) => n
-            .as_u64()
-            .or_else(|| n.as_f64().filter(|f| f.is_finite() && *f >= 0.0).map(|f| f as u64)),
+        Value::Number(n) => n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.is_finite() && *f >= 0.0)
+                .map(|f| f as u64)
+        }),
         Value::String(s) => s.trim().parse::<u64>().ok(),
         _ => None,
     }
@@ -183,12 +206,15 @@ fn parse_object(content_type: Option<&str>, body: &[u8]) -> Option<Map<String, V
         };
     }
     let declared_form = content_type.is_some_and(|ct| {
-        ct.split(';')
-            .next()
-            .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+        ct.split(';').next().is_some_and(|m| {
+            m.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
     });
     let looks_like_form = trimmed.contains(&b'=')
-        && !trimmed.iter().any(|b| b.is_ascii_whitespace() || b.is_ascii_control());
+        && !trimmed
+            .iter()
+            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control());
     if trimmed.is_empty() || !(declared_form || looks_like_form) {
         return None;
     }
@@ -212,8 +238,11 @@ fn oauth_error(fields: &Map<String, Value>) -> Option<OAuthError> {
 }
 
 /// The start of a body for an error message, when it is text.
+///
+/// The text is cleaned (secrets redacted) before it is cut: a cut through an
+/// echoed secret would leave a piece of it that redaction no longer recognises.
 fn excerpt(body: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(body);
+    let text = diag::clean(&String::from_utf8_lossy(body));
     let text = text.trim();
     if text.is_empty() {
         return None;
@@ -245,7 +274,10 @@ mod tests {
     #[test]
     fn quirks_real_providers_have() {
         let t = ok(r#"{"access_token":"abc","expires_in":"3599","scope":["a","b"]}"#);
-        assert_eq!((t.token_type.as_str(), t.expires_in), ("Bearer", Some(3599)));
+        assert_eq!(
+            (t.token_type.as_str(), t.expires_in),
+            ("Bearer", Some(3599))
+        );
         let t = interpret(201, None, b"access_token=abc&token_type=DPoP&expires_in=60").unwrap();
         assert_eq!((t.token_type.as_str(), t.expires_in), ("DPoP", Some(60)));
     }
@@ -270,7 +302,33 @@ mod tests {
             })
         );
         let r = interpret(503, None, br#"{"error":"temporarily_unavailable"}"#).unwrap_err();
-        assert!(matches!(r, Rejection::Unusable { status: 503, oauth: Some(_), .. }));
+        assert!(matches!(
+            r,
+            Rejection::Unusable {
+                status: 503,
+                oauth: Some(_),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn an_excerpt_never_cuts_through_an_echoed_secret() {
+        diag::protect_secret("response-test-secret-4e1d");
+        let body = format!(
+            "{}response-test-secret-4e1d and more",
+            "x".repeat(EXCERPT_CHARS - 10)
+        );
+        let r = interpret(400, Some("text/plain"), body.as_bytes()).unwrap_err();
+        let Rejection::Refused {
+            excerpt: Some(text),
+            ..
+        } = r
+        else {
+            panic!("{r:?}");
+        };
+        assert!(!text.contains("respons"), "{text}");
+        assert!(text.contains("[redac") && text.ends_with('…'), "{text}");
     }
 
     #[test]
@@ -287,6 +345,9 @@ mod tests {
             let r = interpret(200, None, body).unwrap_err();
             assert!(matches!(r, Rejection::Unusable { .. }), "{body:?}");
         }
-        assert!(matches!(interpret(302, None, b"").unwrap_err(), Rejection::Unusable { status: 302, .. }));
+        assert!(matches!(
+            interpret(302, None, b"").unwrap_err(),
+            Rejection::Unusable { status: 302, .. }
+        ));
     }
 }
