@@ -1,4 +1,5 @@
 # Shared set-up for bench/run.sh and bench/profile.sh. Source it; do not run it.
+# shellcheck shell=bash disable=SC2034 # (variables used by the scripts that source it)
 #
 # It installs the tools from Debian's packages when they are missing, makes a throwaway CA and
 # server certificate for 127.0.0.1, and starts nginx on free ports of 127.0.0.1 as a fake token

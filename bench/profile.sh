@@ -12,7 +12,7 @@
 # BENCH_KEEP=1, keeps the callgrind.out files for callgrind_annotate or kcachegrind.
 set -euo pipefail
 
-# shellcheck source=bench/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 cd "$BENCH_ROOT"
 
@@ -30,8 +30,8 @@ for arg in "$@"; do
     esac
 done
 
-bench_install_tools
 bench_init
+bench_install_tools
 T=$BENCH_TMP
 
 if ((BUILD == 1)); then
@@ -50,10 +50,16 @@ ARGS_HTTPS=(-u "$BENCH_HTTPS_URL" -i "$BENCH_CLIENT_ID" --client-secret-file "$B
 
 # top INCLUSIVE(yes|no) FILE: the first $TOP functions of callgrind_annotate's list.
 top() {
+    # awk reads to the end: an early exit would kill callgrind_annotate with SIGPIPE (pipefail).
     callgrind_annotate --inclusive="$1" --auto=no --threshold=100 "$2" 2>/dev/null |
-        awk '/file:function/ { f = 1; getline; next } f && /^-+$/ { exit } f && NF' |
-        sed 's| \[/[^]]*/\([^]/]*\)\]$| [\1]|' | head -n "$TOP"
+        sed -e 's| \[/[^]]*/\([^]/]*\)\]$| [\1]|' -e 's|/[^ :]*/registry/src/[^/]*/||g' \
+            -e 's|/rustc/[0-9a-f]*/library/|rust:|g' -e "s|$BENCH_ROOT/||g" |
+        awk -v n="$TOP" -v skip="$SKIP" '/file:function/ { f = 1; getline; next } f && /^-+$/ { f = 0 }
+            f && NF && !(skip != "" && $0 ~ skip) && c++ < n'
 }
+# Wrappers that every path goes through (loader entry, libc start, std's main shims): with
+# --inclusive=yes they fill the top of every list and say nothing. Unset SKIP to see them.
+SKIP=${SKIP-'\(below main\)|__libc_start_main|libc_start_call_main|__rust_begin_short_backtrace|ops/function.rs:|\?\?\?:0x[0-9a-f]+ \[ld-linux'}
 
 # profile SLUG LABEL CACHE-DIR TOKN-ARGS...
 profile() {

@@ -14,7 +14,7 @@
 # See bench/README.md for the knobs (BENCH_* environment variables).
 set -euo pipefail
 
-# shellcheck source=bench/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 cd "$BENCH_ROOT"
 
@@ -37,13 +37,14 @@ MIN_RUNS=${BENCH_MIN_RUNS:-50}
 CG_RUNS=${BENCH_CG_RUNS:-3}
 RSS_RUNS=${BENCH_RSS_RUNS:-5}
 
-bench_install_tools
 bench_init
+bench_install_tools
 T=$BENCH_TMP
 
 if ((CURL_ONLY == 0)); then
     src_bin=${BENCH_TOKN_BIN:-target/release/tokn}
     if ((BUILD == 1)) && [[ -z ${BENCH_TOKN_BIN:-} ]]; then
+        # shellcheck disable=SC2119 # (no extra cargo arguments)
         bench_build_tokn
     fi
     [[ -x $src_bin ]] || bench_die "$src_bin is missing (build it or drop --no-build)"
@@ -80,8 +81,6 @@ cmd_set floor "$(command -v true)"
 PIPE_HTTP="${CMD[curl_http]} | ${CMD[jq]}"
 PIPE_HTTPS="${CMD[curl_https]} | ${CMD[jq]}"
 if ((CURL_ONLY == 0)); then
-    TOKN_ENV_NOCACHE=(env TOKN_CACHE_DIR="$T/cache-unused")
-    TOKN_ENV_CACHE=(env TOKN_CACHE_DIR="$T/cache")
     cmd_set tokn_http "$TOKN" -u "$HTTP" -i "$ID" --client-secret-file "$SF" --no-cache
     cmd_set tokn_https "$TOKN" -u "$HTTPS" -i "$ID" --client-secret-file "$SF" --cacert "$CA" --no-cache
     cmd_set tokn_cached_http "$TOKN" -u "$HTTP" -i "$ID" --client-secret-file "$SF"
@@ -127,8 +126,8 @@ CACHE_HIT_HTTPS=n/a
 if ((CURL_ONLY == 0)); then
     expect tokn_http "$BENCH_TOKEN"
     expect tokn_https "$BENCH_TOKEN"
-    if [[ -n $(ls -A "$T/cache-unused") ]]; then
-        bench_log "warning: tokn --no-cache wrote to TOKN_CACHE_DIR: $(ls -A "$T/cache-unused" | head -5 | tr '\n' ' ')"
+    if [[ -n $(find "$T/cache-unused" -mindepth 1 -print -quit) ]]; then
+        bench_log "warning: tokn --no-cache wrote to TOKN_CACHE_DIR: $(find "$T/cache-unused" -mindepth 1 | head -n 5 | tr '\n' ' ')"
     fi
     # Warm the cache, then check that a second run sends nothing to nginx.
     for s in http https; do
@@ -208,6 +207,18 @@ RSS[pipe_https]=$((${RSS[curl_https]%.*} + ${RSS[jq]%.*}))
 
 # --- wall time (hyperfine) ------------------------------------------------------------------------------
 declare -A WALL
+# Other work on the machine spoils wall times: count the CPU time that neither this script's
+# children (hyperfine and what it runs) nor nginx used while hyperfine ran.
+cpu_ticks() { # busy ticks of all CPUs (steal counts: the host took them), ours, nginx's
+    local own pid nginx=0
+    own=$(sed 's/.*) //' "/proc/$$/stat" | awk '{ print $14 + $15 }')
+    for pid in "$BENCH_NGINX_PID" $(cat "/proc/$BENCH_NGINX_PID/task/$BENCH_NGINX_PID/children" 2>/dev/null); do
+        nginx=$((nginx + $(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }')))
+    done
+    awk -v own="$own" -v nginx="$nginx" '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, own, nginx }' /proc/stat
+}
+read -r BUSY0 OWN0 NGINX0 < <(cpu_ticks)
+WALL_T0=$(date +%s.%N)
 bench_log "measuring wall time with hyperfine (warm-up $WARMUP, at least $MIN_RUNS runs each)"
 hf_args=()
 for k in floor "${KEYS[@]}"; do hf_args+=(-n "$k" "${CMD[$k]}"); done
@@ -226,6 +237,11 @@ hyperfine --shell=sh --style basic --warmup "$WARMUP" --min-runs "$MIN_RUNS" \
     cat "$T/hf-pipe.log" >&2
     bench_die "hyperfine failed (pipeline)"
 }
+read -r BUSY1 OWN1 NGINX1 < <(cpu_ticks)
+# Per cent of all CPUs' time over the wall-time runs that went to other processes.
+OTHERS=$(awk -v b="$((BUSY1 - BUSY0))" -v o="$((OWN1 - OWN0))" -v x="$((NGINX1 - NGINX0))" \
+    -v t0="$WALL_T0" -v t1="$(date +%s.%N)" -v hz="$(getconf CLK_TCK)" -v n="$(nproc)" \
+    'BEGIN { v = (b - o - x) / ((t1 - t0) * hz * n) * 100; printf "%.0f", (v < 0) ? 0 : v }')
 for f in "$T/hf-direct.json" "$T/hf-pipe.json"; do
     while read -r name med; do WALL[$name]=$med; done < <(jq -r '.results[] | "\(.command) \(.median)"' "$f")
 done
@@ -289,7 +305,7 @@ count() { case $1 in PASS) PASSES=$((PASSES + 1)) ;; FAIL) FAILS=$((FAILS + 1)) 
 
 # scenario_rows LABEL TOKN-KEY CURL-KEY PIPE-KEY INSTR-FACTOR WALL-FACTOR
 scenario_rows() {
-    local label=$1 tk=$2 ck=$3 pk=$4 fi=$5 fw=$6 t v
+    local label=$1 tk=$2 ck=$3 pk=$4 fi=$5 fw=$6 v
     local ti=- tw=- tr=-
     if ((CURL_ONLY == 0)); then ti=${INSTR[$tk]} tw=${WALL[$tk]} tr=${RSS[$tk]}; fi
     v=$(verdict "$ti" "$(mul "${INSTR[$ck]}" "$fi")") && count "$v"
@@ -344,7 +360,11 @@ fi
 echo "curl:  $("$CURL" --version | head -n 1)"
 echo "jq:    $("$JQ" --version), nginx: $(nginx -v 2>&1 | sed 's/^nginx version: //'), server key: ${BENCH_KEY:-ec}"
 echo "tools: $(hyperfine --version), $(valgrind --version), GNU time"
-echo "floor: starting a process (hyperfine -N true) takes $(fmt wall "${WALL[floor]}") median here"
+echo "floor: starting a process (hyperfine -N true) takes $(fmt wall "${WALL[floor]}") median here;" \
+    "other processes used ${OTHERS}% of the CPUs' time during the wall-time runs"
+if ((OTHERS > 10)); then
+    echo "WARNING: the machine was busy during the wall-time runs: wall times (and their PASS/FAIL) are unreliable"
+fi
 echo
 printf '%s\n' "${ROWS[@]}" | awk -F'\t' '
     { for (i = 1; i <= NF; i++) { cell[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NR; if (NF > nf) nf = NF }

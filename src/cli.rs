@@ -314,13 +314,14 @@ pub enum FormatArg {
 /// Parse the process's arguments, keeping where the secret options came from:
 /// the SPEC orders flag, file flag, env and env file, which clap merges.
 pub fn parse() -> Result<(Cli, SecretSources), clap::Error> {
-    let matches = Cli::command().try_get_matches()?;
-    let cli = Cli::from_arg_matches(&matches)?;
+    let mut matches = Cli::command().try_get_matches()?;
     let from_env = |id: &str| matches.value_source(id) == Some(ValueSource::EnvVariable);
     let sources = SecretSources {
         secret_from_env: from_env("client_secret"),
         file_from_env: from_env("client_secret_file"),
     };
+    // Taking the values out of the matches spares a copy of every argument.
+    let cli = Cli::from_arg_matches_mut(&mut matches)?;
     Ok((cli, sources))
 }
 

@@ -98,6 +98,11 @@ impl Transport {
             .http_status_as_error(false)
             .max_redirects(0)
             .max_response_header_size(MAX_HEAD)
+            // ureq's 128 KiB defaults are zeroed on every run; a token exchange
+            // needs room for a head of MAX_HEAD (with slack, so that the limit,
+            // not a full buffer, is what an endless head meets) and a small form.
+            .input_buffer_size(MAX_HEAD + MAX_HEAD / 2)
+            .output_buffer_size(16 * 1024)
             .tls_config(tls.build())
             .proxy(ureq_proxy)
             .user_agent(concat!("tokn/", env!("CARGO_PKG_VERSION")))
