@@ -714,18 +714,7 @@ fn cache_clear_removes_every_entry() {
 #[test]
 fn auto_remembers_the_method_that_worked() {
     let server = MockServer::start();
-    let basic = server.mock(|when, then| {
-        when.method(POST).header_exists("authorization");
-        then.status(401)
-            .header("content-type", "application/json")
-            .body(r#"{"error":"invalid_client"}"#);
-    });
-    let post = server.mock(|when, then| {
-        when.method(POST)
-            .header_missing("authorization")
-            .form_urlencoded_tuple("client_secret", SECRET);
-        then.status(200).body(token_json(3600));
-    });
+    let (basic, post) = crate::util::basic_refused_post_accepted(&server, 3600);
     let tmp = TempDir::new();
     let url = server.url("/token");
     ok(tokn_for(&tmp, &url).env("TOKN_TEST_NOW", NOW.to_string()));

@@ -467,22 +467,7 @@ fn the_secret_file_is_read_once_even_when_auto_sends_it_twice() {
         })
     };
     let server = MockServer::start();
-    let refused = server.mock(|when, then| {
-        when.method(POST)
-            .path("/token")
-            .header_exists("authorization");
-        then.status(401)
-            .header("content-type", "application/json")
-            .body(r#"{"error":"invalid_client"}"#);
-    });
-    let accepted = server.mock(|when, then| {
-        when.method(POST)
-            .path("/token")
-            .form_urlencoded_tuple("client_secret", SECRET);
-        then.status(200)
-            .header("content-type", "application/json")
-            .body(util::token_json(3600));
-    });
+    let (refused, accepted) = util::basic_refused_post_accepted(&server, 3600);
     let dir = TempDir::new();
     let mut cmd = tokn(&dir);
     cmd.args([

@@ -158,15 +158,7 @@ fn custom_grant_types_and_extra_headers_are_sent_as_given() {
 #[test]
 fn auto_falls_back_to_post_once_when_basic_is_refused() {
     let server = MockServer::start();
-    let refused = server.mock(|when, then| {
-        when.header_exists("authorization");
-        then.status(401).body(r#"{"error":"invalid_client"}"#);
-    });
-    let accepted = server.mock(|when, then| {
-        when.header_missing("authorization")
-            .form_urlencoded_tuple("client_secret", SECRET);
-        then.status(200).body(token_json(60));
-    });
+    let (refused, accepted) = crate::util::basic_refused_post_accepted(&server, 60);
     let tmp = TempDir::new();
     let out = run(tokn_for(&tmp, &server.url("/t")).arg("-v"));
     assert_eq!(out.code, 0, "{}", out.stderr);

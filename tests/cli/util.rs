@@ -126,3 +126,28 @@ pub fn std_tokn(cache: &TempDir) -> std::process::Command {
         .env("TOKN_CACHE_DIR", cache.path().join("cache"));
     cmd
 }
+
+/// A server that refuses HTTP Basic (401 invalid_client) and accepts the secret
+/// in the form body: the case `--auth auto` falls back for. Returns the two mocks
+/// (refused, accepted) to count their calls.
+pub fn basic_refused_post_accepted(
+    server: &httpmock::MockServer,
+    expires_in: u64,
+) -> (httpmock::Mock<'_>, httpmock::Mock<'_>) {
+    let refused = server.mock(|when, then| {
+        when.method(httpmock::Method::POST)
+            .header_exists("authorization");
+        then.status(401)
+            .header("content-type", "application/json")
+            .body(r#"{"error":"invalid_client"}"#);
+    });
+    let accepted = server.mock(|when, then| {
+        when.method(httpmock::Method::POST)
+            .header_missing("authorization")
+            .form_urlencoded_tuple("client_secret", SECRET);
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(token_json(expires_in));
+    });
+    (refused, accepted)
+}
