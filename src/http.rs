@@ -15,6 +15,9 @@ use crate::error::{Exit, Failure};
 /// The largest answer tokn reads; a token answer is a few kilobytes at most.
 pub const MAX_BODY: u64 = 1024 * 1024;
 
+/// Sent on the token request and on a proxy's CONNECT.
+pub const USER_AGENT: &str = concat!("tokn/", env!("CARGO_PKG_VERSION"));
+
 /// The largest status line and headers tokn reads.
 pub const MAX_HEAD: usize = 64 * 1024;
 
@@ -105,7 +108,7 @@ impl Transport {
             .output_buffer_size(16 * 1024)
             .tls_config(tls.build())
             .proxy(ureq_proxy)
-            .user_agent(concat!("tokn/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
             .accept("application/json")
             .build()
             .new_agent();

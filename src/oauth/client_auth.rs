@@ -163,7 +163,7 @@ fn send(
         ("Accept".to_string(), "application/json".to_string()),
         (
             "User-Agent".to_string(),
-            concat!("tokn/", env!("CARGO_PKG_VERSION")).to_string(),
+            crate::http::USER_AGENT.to_string(),
         ),
     ];
     let credentials = match attempt {
