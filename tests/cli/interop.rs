@@ -212,7 +212,8 @@ fn start_server(tls: bool) -> Result<Server, String> {
     let stdin = child.stdin.take().expect("piped stdin");
     let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
 
-    // Wait for `listening PORT`, at most 30 s (node imports oidc-provider and makes an RSA key).
+    // Wait for `listening PORT`, at most 90 s (node imports oidc-provider and makes an RSA
+    // key, which takes long on a loaded machine).
     let (tx, rx) = mpsc::channel();
     let reader = std::thread::spawn(move || {
         let mut line = String::new();
@@ -220,7 +221,7 @@ fn start_server(tls: bool) -> Result<Server, String> {
         let _ = tx.send((got.map(|_| line), ()));
         stdout
     });
-    let line = match rx.recv_timeout(Duration::from_secs(30)) {
+    let line = match rx.recv_timeout(Duration::from_secs(90)) {
         Ok((Ok(line), ())) => line,
         Ok((Err(e), ())) => {
             let _ = child.kill();
@@ -228,7 +229,7 @@ fn start_server(tls: bool) -> Result<Server, String> {
         }
         Err(_) => {
             let _ = child.kill();
-            return Err("the server did not print `listening PORT` within 30 s".to_owned());
+            return Err("the server did not print `listening PORT` within 90 s".to_owned());
         }
     };
     let stdout = reader.join().expect("reader thread");
@@ -252,14 +253,19 @@ fn start_server(tls: bool) -> Result<Server, String> {
         _stdout: Mutex::new(stdout),
         _child: Mutex::new(child),
     };
-    // It is up; make sure it answers.
-    let ping = server.get(&format!("/test/hits?case=ping-{}", std::process::id()));
-    match ping {
-        Ok((200, _)) => Ok(server),
-        other => Err(format!(
-            "the server does not answer on {}: {other:?}",
-            server.base
-        )),
+    // It is up; make sure it answers, giving a loaded machine 30 s.
+    let give_up = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        match server.get(&format!("/test/hits?case=ping-{}", std::process::id())) {
+            Ok((200, _)) => return Ok(server),
+            other if std::time::Instant::now() >= give_up => {
+                return Err(format!(
+                    "the server does not answer on {}: {other:?}",
+                    server.base
+                ));
+            }
+            _ => std::thread::sleep(Duration::from_millis(200)),
+        }
     }
 }
 
