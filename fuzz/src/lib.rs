@@ -1,6 +1,6 @@
 //! What every fuzz target checks about what tokn prints, and how the raw fuzzer
 //! input is cut into arguments. The same properties run on every CI run, with a
-//! bounded number of cases, in `tests/cli/properties.rs`.
+//! bounded number of cases, in `tests/cli/properties.rs`, which includes this file.
 
 use tokn::cli::FormatArg;
 use tokn::oauth::response::{Token, interpret};

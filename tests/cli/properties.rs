@@ -9,12 +9,16 @@ use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
-use tokn::cli::FormatArg;
 use tokn::error::{Exit, exit_of};
 use tokn::oauth::request::{BodyCredentials, Field, TokenRequest, normalize_scopes};
-use tokn::oauth::response::{Rejection, Token, interpret, token_from_fields};
-use tokn::output::{HeaderPattern, OutputSpec, render};
+use tokn::oauth::response::{Rejection, interpret, token_from_fields};
+use tokn::output::HeaderPattern;
 use tokn::settings::parse_header;
+
+/// The checks the fuzz targets make, shared so both hold the same properties.
+#[path = "../../fuzz/src/lib.rs"]
+#[allow(dead_code)]
+mod checks;
 
 fn config() -> ProptestConfig {
     ProptestConfig {
@@ -23,81 +27,6 @@ fn config() -> ProptestConfig {
         failure_persistence: None,
         ..ProptestConfig::default()
     }
-}
-
-// ---------------------------------------------------------------------------
-// Checks shared by several properties
-// ---------------------------------------------------------------------------
-
-/// Exactly one newline, at the end, and no other control character.
-fn assert_clean_output(out: &str) {
-    let body = out
-        .strip_suffix('\n')
-        .unwrap_or_else(|| panic!("no final newline: {out:?}"));
-    assert!(
-        !body.chars().any(char::is_control),
-        "a control character in the output: {out:?}"
-    );
-}
-
-/// Undo POSIX shell quoting made of '…' runs and \' escapes, as sh would.
-fn shell_unquote(text: &str) -> String {
-    let mut out = String::new();
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => out.extend(chars.by_ref().take_while(|&q| q != '\'')),
-            '\\' => out.extend(chars.next()),
-            other => panic!("unquoted {other:?} in shell-quoted text {text:?}"),
-        }
-    }
-    out
-}
-
-/// Every format's output for `token` is clean; the JSON one reads back to the
-/// answer's fields, the curl one unquotes to the header line.
-fn assert_renders_cleanly(token: &Token, pattern: &HeaderPattern) {
-    let spec = |format| OutputSpec {
-        format,
-        header_name: "Authorization".into(),
-        pattern: pattern.clone(),
-    };
-    for format in [
-        FormatArg::Raw,
-        FormatArg::Json,
-        FormatArg::Header,
-        FormatArg::Curl,
-    ] {
-        let out = render(&spec(format), token, Some(1_000_060), 1_000_000);
-        assert_clean_output(&out);
-        match format {
-            FormatArg::Raw => assert_eq!(out, format!("{}\n", token.access_token)),
-            FormatArg::Json => {
-                let back: Map<String, Value> = serde_json::from_str(&out).expect("a JSON object");
-                for (key, value) in &token.fields {
-                    if key != "expires_in" && key != "expires_at" {
-                        let again = back.get(key).expect("every field is printed");
-                        assert_eq!(again, value, "{key}");
-                    }
-                }
-                assert_eq!(back["expires_at"], 1_000_060);
-            }
-            FormatArg::Header => {}
-            FormatArg::Curl => {
-                let header = render(&spec(FormatArg::Header), token, None, 0);
-                let quoted = out.strip_prefix("-H ").expect("curl output starts with -H");
-                assert_eq!(
-                    shell_unquote(quoted.trim_end()),
-                    header.trim_end_matches('\n')
-                );
-            }
-        }
-    }
-}
-
-fn token_with(access_token: &str, token_type: &str) -> Option<Token> {
-    let body = serde_json::json!({ "access_token": access_token, "token_type": token_type });
-    interpret(200, None, body.to_string().as_bytes()).ok()
 }
 
 // ---------------------------------------------------------------------------
@@ -258,7 +187,7 @@ proptest! {
                 prop_assert!(!token.token_type.is_empty());
                 prop_assert!(token.token_type.bytes().all(|b| b.is_ascii_graphic()), "{:?}", token);
                 prop_assert_eq!(token_from_fields(token.fields.clone()), Some(token.clone()));
-                assert_renders_cleanly(&token, &HeaderPattern::parse("{token_type} {access_token}").unwrap());
+                checks::assert_renders_cleanly(&token, &HeaderPattern::parse("{token_type} {access_token}").unwrap());
             }
             Err(Rejection::Refused { status: s, .. }) => {
                 prop_assert_eq!(s, status);
@@ -345,8 +274,8 @@ proptest! {
             Ok(parsed) => {
                 prop_assert!(!pattern.chars().any(char::is_control));
                 for token_type in ["bearer", "DPoP"] {
-                    let token = token_with(&access_token, token_type).expect("a printable token is accepted");
-                    assert_renders_cleanly(&token, &parsed);
+                    let token = checks::token(&access_token, token_type).expect("a printable token is accepted");
+                    checks::assert_renders_cleanly(&token, &parsed);
                 }
             }
             Err(message) => {
