@@ -84,6 +84,23 @@ pub fn detail_lines(err: &anyhow::Error) -> Vec<String> {
     lines
 }
 
+/// Detail lines under a usage error.
+pub trait ContextLines {
+    fn context_lines(self, lines: &[&str]) -> anyhow::Error;
+}
+
+impl ContextLines for anyhow::Error {
+    fn context_lines(self, lines: &[&str]) -> anyhow::Error {
+        match self.downcast::<Failure>() {
+            Ok(mut failure) => {
+                failure.details.extend(lines.iter().map(|l| l.to_string()));
+                failure.into()
+            }
+            Err(other) => other,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

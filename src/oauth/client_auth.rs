@@ -13,6 +13,7 @@ use crate::error::{Exit, Failure};
 use crate::http::{Reply, Transport};
 use crate::oauth::request::{BodyCredentials, TokenRequest};
 use crate::oauth::response::{self, OAuthError, Rejection, Token};
+use crate::redact;
 use crate::retry;
 use crate::secret::Secret;
 
@@ -186,7 +187,7 @@ fn send(
     if diag::is_verbose() {
         diag::verbose(&format!("> POST {}", transport.url()));
         for (name, value) in &headers {
-            diag::verbose(&format!("> {name}: {}", redact_header(name, value)));
+            diag::verbose(&format!("> {name}: {}", redact::header(name, value)));
         }
         diag::verbose(&format!(
             "> form fields: {}",
@@ -205,76 +206,9 @@ fn send(
                 .unwrap_or_default(),
             reply.body.len()
         ));
-        diag::verbose(&format!("< {}", redact_body(&reply.body)));
+        diag::verbose(&format!("< {}", redact::body(&reply.body)));
     }
     Ok(reply)
-}
-
-/// Headers whose values are credentials by name; their values are never shown.
-fn redact_header(name: &str, value: &str) -> String {
-    let lower = name.to_ascii_lowercase();
-    let sensitive = [
-        "authorization",
-        "cookie",
-        "key",
-        "token",
-        "secret",
-        "assertion",
-        "password",
-    ];
-    if sensitive.iter().any(|s| lower.contains(s)) {
-        match value.split_once(' ') {
-            Some((scheme, _)) if lower.ends_with("authorization") => format!("{scheme} [redacted]"),
-            _ => "[redacted]".to_string(),
-        }
-    } else {
-        value.to_string()
-    }
-}
-
-/// Fields of an answer that hold credentials; `-v` shows their first 6 characters.
-const TOKEN_FIELDS: &[&str] = &[
-    "access_token",
-    "refresh_token",
-    "id_token",
-    "client_secret",
-    "client_assertion",
-    "assertion",
-    "device_code",
-];
-
-/// The answer body for `-v`: token fields cut to 6 characters, any text cut short.
-fn redact_body(body: &[u8]) -> String {
-    const SHOWN: usize = 2000;
-    let text = String::from_utf8_lossy(body);
-    let shown = if let Ok(serde_json::Value::Object(mut map)) = serde_json::from_slice(body) {
-        for key in TOKEN_FIELDS {
-            if let Some(serde_json::Value::String(v)) = map.get_mut(*key) {
-                *v = diag::shorten(v);
-            }
-        }
-        serde_json::Value::Object(map).to_string()
-    } else if text.contains('=') && !text.contains('{') {
-        let pairs = form_urlencoded::parse(text.as_bytes()).map(|(k, v)| {
-            let v = if TOKEN_FIELDS.contains(&k.as_ref()) {
-                diag::shorten(&v)
-            } else {
-                v.into_owned()
-            };
-            format!("{k}={v}")
-        });
-        pairs.collect::<Vec<_>>().join("&")
-    } else {
-        text.into_owned()
-    };
-    // Redacted before it is cut, so no cut leaves a piece of an echoed secret.
-    let shown = diag::clean(&shown);
-    let cut: String = shown.chars().take(SHOWN).collect();
-    if cut.len() < shown.len() {
-        format!("{cut}…")
-    } else {
-        cut
-    }
 }
 
 /// The error for a request that got no token: the last answer, and the first
@@ -406,26 +340,5 @@ mod tests {
             AuthMethod::Post.attempts(Some(Attempt::Basic)),
             [Attempt::Post]
         );
-    }
-
-    #[test]
-    fn verbose_bodies_keep_6_characters_of_tokens() {
-        let shown = redact_body(br#"{"access_token":"abcdefghijkl","token_type":"Bearer"}"#);
-        assert!(
-            shown.contains("abcdef…") && !shown.contains("abcdefg"),
-            "{shown}"
-        );
-        let shown = redact_body(b"access_token=abcdefghijkl&expires_in=5");
-        assert_eq!(shown, "access_token=abcdef…&expires_in=5");
-    }
-
-    #[test]
-    fn credential_headers_are_hidden() {
-        assert_eq!(
-            redact_header("Authorization", "Basic abc"),
-            "Basic [redacted]"
-        );
-        assert_eq!(redact_header("X-Api-Key", "k"), "[redacted]");
-        assert_eq!(redact_header("X-Trace", "t"), "t");
     }
 }

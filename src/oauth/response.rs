@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::diag;
+use crate::redact;
 
 /// A usable token answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,9 +63,6 @@ impl Rejection {
     }
 }
 
-/// How much of a non-OAuth error body is shown to the user.
-const EXCERPT_CHARS: usize = 200;
-
 pub fn interpret(status: u16, content_type: Option<&str>, body: &[u8]) -> Result<Token, Rejection> {
     let object = parse_object(content_type, body);
     let oauth = object.as_ref().and_then(oauth_error);
@@ -83,7 +80,7 @@ pub fn interpret(status: u16, content_type: Option<&str>, body: &[u8]) -> Result
         400..=499 => {
             return Err(Rejection::Refused {
                 status,
-                excerpt: oauth.is_none().then(|| excerpt(body)).flatten(),
+                excerpt: oauth.is_none().then(|| redact::excerpt(body)).flatten(),
                 oauth,
             });
         }
@@ -104,7 +101,9 @@ pub fn interpret(status: u16, content_type: Option<&str>, body: &[u8]) -> Result
             status,
             reason: format!(
                 "the answer is neither a JSON object nor a form body{}",
-                excerpt(body).map(|e| format!(": {e}")).unwrap_or_default()
+                redact::excerpt(body)
+                    .map(|e| format!(": {e}"))
+                    .unwrap_or_default()
             ),
             oauth: None,
         });
@@ -237,23 +236,6 @@ fn oauth_error(fields: &Map<String, Value>) -> Option<OAuthError> {
     })
 }
 
-/// The start of a body for an error message, when it is text.
-///
-/// The text is cleaned (secrets redacted) before it is cut: a cut through an
-/// echoed secret would leave a piece of it that redaction no longer recognises.
-fn excerpt(body: &[u8]) -> Option<String> {
-    let text = diag::clean(&String::from_utf8_lossy(body));
-    let text = text.trim();
-    if text.is_empty() {
-        return None;
-    }
-    let mut cut: String = text.chars().take(EXCERPT_CHARS).collect();
-    if cut.len() < text.len() {
-        cut.push('…');
-    }
-    Some(cut)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,10 +296,10 @@ mod tests {
 
     #[test]
     fn an_excerpt_never_cuts_through_an_echoed_secret() {
-        diag::protect_secret("response-test-secret-4e1d");
+        crate::diag::protect_secret("response-test-secret-4e1d");
         let body = format!(
             "{}response-test-secret-4e1d and more",
-            "x".repeat(EXCERPT_CHARS - 10)
+            "x".repeat(redact::EXCERPT_CHARS - 10)
         );
         let r = interpret(400, Some("text/plain"), body.as_bytes()).unwrap_err();
         let Rejection::Refused {

@@ -9,11 +9,11 @@ use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
+use tokn::endpoint::parse_header;
 use tokn::error::{Exit, exit_of};
 use tokn::oauth::request::{BodyCredentials, Field, TokenRequest, normalize_scopes};
 use tokn::oauth::response::{Rejection, interpret, token_from_fields};
 use tokn::output::HeaderPattern;
-use tokn::settings::parse_header;
 
 /// The checks the fuzz targets make, shared so both hold the same properties.
 #[path = "../../fuzz/src/lib.rs"]

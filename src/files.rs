@@ -1,0 +1,60 @@
+//! Reading the files a user points tokn at (secret files, standard input).
+
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::diag;
+use crate::error::usage;
+
+/// Read a secret file (or standard input for `-`), dropping one trailing newline.
+pub fn read_secret_file(path: &Path, option: &str) -> Result<String> {
+    let cannot = |e: std::io::Error| {
+        usage(format!(
+            "cannot read the secret file '{}' ({option}): {e}",
+            path.display()
+        ))
+    };
+    let mut bytes = Vec::new();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+    } else {
+        let mut file = std::fs::File::open(path).map_err(cannot)?;
+        warn_if_shared(path, &file);
+        file.read_to_end(&mut bytes).map_err(cannot)?;
+    }
+    let mut text = String::from_utf8(bytes).map_err(|_| {
+        usage(format!(
+            "the secret file '{}' is not UTF-8 text",
+            path.display()
+        ))
+    })?;
+    if text.ends_with("\r\n") {
+        text.truncate(text.len() - 2);
+    } else if text.ends_with('\n') {
+        text.truncate(text.len() - 1);
+    }
+    Ok(text)
+}
+
+/// Like ssh with key files: a secret others can read is no longer secret.
+#[cfg(unix)]
+fn warn_if_shared(path: &Path, file: &std::fs::File) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = file.metadata() {
+        let mode = meta.permissions().mode() & 0o777;
+        if meta.is_file() && mode & 0o044 != 0 {
+            diag::warn(&format!(
+                "the secret file '{}' can be read by other users (mode {mode:04o}); run chmod 600 on it",
+                path.display()
+            ));
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn warn_if_shared(_: &Path, _: &std::fs::File) {}
