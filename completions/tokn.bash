@@ -32,7 +32,7 @@ _tokn() {
 
     case "${cmd}" in
         tokn)
-            opts="-u -i -s -d -H -f -k -v -q -h -V --token-url --client-id --client-secret --client-secret-file --scope --data --header --grant-type --auth --format --header-name --header-pattern --timeout --retry --cacert --insecure --allow-http --no-cache --refresh --min-ttl --verbose --quiet --help --version cache"
+            opts="-v -q -u -i -s -d -H -f -k -h -V --verbose --quiet --token-url --client-id --client-secret --client-secret-file --scope --data --header --grant-type --auth --format --header-name --header-pattern --timeout --retry --cacert --insecure --allow-http --no-cache --refresh --min-ttl --help --version cache"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -201,7 +201,7 @@ _tokn() {
             return 0
             ;;
         tokn__subcmd__cache)
-            opts="-h --help list clear"
+            opts="-v -q -h --verbose --quiet --help list clear"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -215,7 +215,7 @@ _tokn() {
             return 0
             ;;
         tokn__subcmd__cache__subcmd__clear)
-            opts="-h --help"
+            opts="-v -q -h --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -229,7 +229,7 @@ _tokn() {
             return 0
             ;;
         tokn__subcmd__cache__subcmd__list)
-            opts="-h --help"
+            opts="-v -q -h --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,21 +1,24 @@
 //! tokn: fetch an OAuth 2.0 access token and print it for a shell, jq or curl.
 //!
-//! The flow goes one way: arguments (`cli`) → validated settings (`settings`) →
-//! the token, from the cache (`cache`) or the server (`oauth`, `retry`, `http`)
-//! → the output (`output`). `main.rs` only parses, calls [`run`] and maps the
+//! The flow goes one way: what the user typed (`cli`, `options`) → the layered
+//! values → validated settings (`settings`) → a token from the cache or the
+//! server (`obtain`, `oauth`, `retry`, `http`) → what a command does with it
+//! (`commands`, `output`). `main.rs` only parses, calls [`run`] and maps the
 //! error to an exit code (`error`). Everything written to stderr goes through
 //! `diag`, which strips control characters and redacts secrets.
 
 pub mod cache;
 pub mod cli;
 pub mod clock;
+pub mod commands;
 pub mod diag;
 pub mod endpoint;
 pub mod error;
-pub mod fetch;
 pub mod files;
 pub mod http;
 pub mod oauth;
+pub mod obtain;
+pub mod options;
 pub mod output;
 pub mod proxy;
 pub mod redact;
@@ -23,19 +26,30 @@ pub mod retry;
 pub mod secret;
 pub mod settings;
 
+use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Result;
 
-use cli::{CacheCommand, Cli, Command};
-use settings::SecretSources;
+use cli::{CacheCommand, Command, Parsed};
+use options::{Layered, Source, Table};
+use settings::Settings;
 
-/// Do what the command line asks.
-pub fn run(cli: Cli, sources: SecretSources, started: Instant) -> Result<()> {
-    diag::configure(cli.fetch.verbose, cli.fetch.quiet);
+/// Do what the command line asks; the exit code on success.
+pub fn run(parsed: Parsed, started: Instant) -> Result<ExitCode> {
+    let Parsed { cli, given } = parsed;
+    diag::configure(cli.global.verbose, cli.global.quiet);
     match cli.command {
-        None => fetch::fetch(settings::Settings::resolve(cli.fetch, sources, started)?),
-        Some(Command::Cache(CacheCommand::List)) => fetch::list_cache(),
-        Some(Command::Cache(CacheCommand::Clear)) => fetch::clear_cache(),
+        None => commands::get::run(&Settings::resolve(&layers(given), started)?)?,
+        Some(Command::Cache(CacheCommand::List)) => commands::cache::list()?,
+        Some(Command::Cache(CacheCommand::Clear)) => commands::cache::clear()?,
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The values given on the command line and in the environment, over the
+/// built-in defaults.
+fn layers(mut given: Layered) -> Layered {
+    given.overlay(&Table::built_in(), &Source::BuiltIn);
+    given
 }

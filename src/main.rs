@@ -7,12 +7,12 @@ use tokn::{cli, diag, error};
 
 fn main() -> ExitCode {
     let started = Instant::now();
-    let (cli, sources) = match cli::parse() {
+    let parsed = match cli::parse() {
         Ok(parsed) => parsed,
         Err(e) => return cli::report_clap_error(&e),
     };
-    match tokn::run(cli, sources, started) {
-        Ok(()) => ExitCode::SUCCESS,
+    match tokn::run(parsed, started) {
+        Ok(code) => code,
         Err(err) => {
             diag::error(&err.to_string(), &error::detail_lines(&err));
             error::exit_of(&err).into()

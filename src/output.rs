@@ -3,15 +3,41 @@
 
 use std::io::{self, Write};
 
+use serde::Deserialize;
 use serde_json::Value;
 
-use crate::cli::FormatArg;
+use crate::error::{Exit, Failure};
 use crate::oauth::response::Token;
+
+/// `--format`: what to print on standard output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// The access token and a newline
+    Raw,
+    /// Every field of the answer as one JSON object, with expires_at
+    Json,
+    /// 'Authorization: Bearer TOKEN', for curl -H @- or curl -H "$(tokn -f header)"
+    Header,
+    /// "-H 'Authorization: Bearer TOKEN'", shell-quoted, to paste into a curl command line
+    Curl,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Raw => "raw",
+            Format::Json => "json",
+            Format::Header => "header",
+            Format::Curl => "curl",
+        }
+    }
+}
 
 /// What to print and how.
 #[derive(Debug, Clone)]
 pub struct OutputSpec {
-    pub format: FormatArg,
+    pub format: Format,
     pub header_name: String,
     pub pattern: HeaderPattern,
 }
@@ -84,8 +110,8 @@ impl HeaderPattern {
 /// The output for a token that expires at `expires_at` (Unix seconds), at `now`.
 pub fn render(spec: &OutputSpec, token: &Token, expires_at: Option<u64>, now: u64) -> String {
     let mut out = match spec.format {
-        FormatArg::Raw => token.access_token.clone(),
-        FormatArg::Json => {
+        Format::Raw => token.access_token.clone(),
+        Format::Json => {
             let mut fields = token.fields.clone();
             if let Some(at) = expires_at {
                 fields.insert("expires_in".into(), Value::from(at.saturating_sub(now)));
@@ -93,8 +119,8 @@ pub fn render(spec: &OutputSpec, token: &Token, expires_at: Option<u64>, now: u6
             }
             escape_controls(&Value::Object(fields).to_string())
         }
-        FormatArg::Header => format!("{}: {}", spec.header_name, spec.pattern.fill(token)),
-        FormatArg::Curl => format!(
+        Format::Header => format!("{}: {}", spec.header_name, spec.pattern.fill(token)),
+        Format::Curl => format!(
             "-H {}",
             shell_quote(&format!(
                 "{}: {}",
@@ -128,14 +154,17 @@ fn shell_quote(text: &str) -> String {
 }
 
 /// Write to stdout; a reader that went away (`tokn | head -c 5`) is not an error.
-pub fn print(text: &str) -> io::Result<()> {
+/// Any other failed write (`>/dev/full`) is exit 2, whatever the command: the
+/// output was pointed where it cannot go.
+pub fn print(text: &str) -> anyhow::Result<()> {
     let mut stdout = io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
     {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        other => other,
+        Err(e) => Err(Failure::new(Exit::Usage, format!("cannot write the output: {e}")).into()),
+        Ok(()) => Ok(()),
     }
 }
 
@@ -148,7 +177,7 @@ mod tests {
         interpret(200, None, body.as_bytes()).unwrap()
     }
 
-    fn spec(format: FormatArg, pattern: &str) -> OutputSpec {
+    fn spec(format: Format, pattern: &str) -> OutputSpec {
         OutputSpec {
             format,
             header_name: "Authorization".into(),
@@ -161,19 +190,19 @@ mod tests {
         let t = token(r#"{"access_token":"tok'en","token_type":"bearer","expires_in":"60"}"#);
         let p = "Bearer {access_token}";
         assert_eq!(
-            render(&spec(FormatArg::Raw, p), &t, Some(160), 100),
+            render(&spec(Format::Raw, p), &t, Some(160), 100),
             "tok'en\n"
         );
         assert_eq!(
-            render(&spec(FormatArg::Header, p), &t, None, 100),
+            render(&spec(Format::Header, p), &t, None, 100),
             "Authorization: Bearer tok'en\n"
         );
         assert_eq!(
-            render(&spec(FormatArg::Curl, p), &t, None, 100),
+            render(&spec(Format::Curl, p), &t, None, 100),
             "-H 'Authorization: Bearer tok'\\''en'\n"
         );
         assert_eq!(
-            render(&spec(FormatArg::Json, p), &t, Some(160), 100),
+            render(&spec(Format::Json, p), &t, Some(160), 100),
             "{\"access_token\":\"tok'en\",\"expires_at\":160,\"expires_in\":60,\"token_type\":\"bearer\"}\n"
         );
     }
@@ -183,7 +212,7 @@ mod tests {
         let t = token(r#"{"access_token":"t","token_type":"BEARER"}"#);
         assert_eq!(
             render(
-                &spec(FormatArg::Header, "{token_type} {access_token}"),
+                &spec(Format::Header, "{token_type} {access_token}"),
                 &t,
                 None,
                 0
@@ -193,7 +222,7 @@ mod tests {
         let t = token(r#"{"access_token":"t","token_type":"DPoP"}"#);
         assert_eq!(
             render(
-                &spec(FormatArg::Header, "{token_type} {access_token}"),
+                &spec(Format::Header, "{token_type} {access_token}"),
                 &t,
                 None,
                 0
@@ -206,7 +235,7 @@ mod tests {
     fn json_output_escapes_del_and_c1_controls() {
         let t = token(r#"{"access_token":"t","x":"a\u007fb\u009bc\u001bd"}"#);
         assert_eq!(
-            render(&spec(FormatArg::Json, "{access_token}"), &t, None, 0),
+            render(&spec(Format::Json, "{access_token}"), &t, None, 0),
             "{\"access_token\":\"t\",\"x\":\"a\\u007fb\\u009bc\\u001bd\"}\n"
         );
     }

@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use tokn::error::{Exit, exit_of};
-use tokn::oauth::request::{BodyCredentials, Field, TokenRequest};
+use tokn::oauth::request::{Field, TokenRequest};
 
 fuzz_target!(|data: &[u8]| {
     // clap hands tokn only UTF-8 arguments.
@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
                 &[],
                 vec![field.clone(), field.clone()],
             );
-            let body = request.encode(BodyCredentials::Nothing);
+            let body = request.encode(&[]);
             assert!(
                 body.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"%+=&*-._".contains(&b)),

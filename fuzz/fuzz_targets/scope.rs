@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tokn::oauth::request::{BodyCredentials, TokenRequest, normalize_scopes};
+use tokn::oauth::request::{TokenRequest, normalize_scopes};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
         "normalizing twice changes nothing"
     );
     let request = TokenRequest::new("client_credentials".into(), &values, vec![]);
-    let body = request.encode(BodyCredentials::Nothing);
+    let body = request.encode(&[]);
     let sent: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
         .into_owned()
         .collect();

@@ -2,8 +2,8 @@
 //! input is cut into arguments. The same properties run on every CI run, with a
 //! bounded number of cases, in `tests/cli/properties.rs`, which includes this file.
 
-use tokn::cli::FormatArg;
 use tokn::oauth::response::{Token, interpret};
+use tokn::output::Format as FormatArg;
 use tokn::output::{HeaderPattern, OutputSpec, render};
 
 pub const FORMATS: [FormatArg; 4] = [

@@ -1,28 +1,31 @@
-//! How the client proves who it is (RFC 6749 §2.3.1), and the `auto` fallback.
+//! How the client proves who it is (RFC 6749 §2.3.1): each method adds headers
+//! or fields to the outgoing request, and `auto` is a list of methods to try.
 //!
-//! `auto` sends HTTP Basic first, as the RFC says servers must support it; if
-//! the answer is a 400 or 401 that is not a success, the same request goes once
-//! more with the credentials in the body. It never falls back on a network error
-//! or a 5xx, which say nothing about the credentials.
+//! `auto` sends HTTP Basic first, as the RFC says servers must support it; the
+//! exchange (`exchange.rs`) decides when to fall back to the next attempt.
 
-use anyhow::Result;
 use base64::Engine;
+use serde::Deserialize;
 
 use crate::diag;
-use crate::error::{Exit, Failure};
-use crate::http::{Reply, Transport};
-use crate::oauth::request::{BodyCredentials, TokenRequest};
-use crate::oauth::response::{self, OAuthError, Rejection, Token};
-use crate::redact;
-use crate::retry;
+use crate::oauth::request::Outgoing;
 use crate::secret::Secret;
 
-/// `--auth` as the program uses it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// `--auth`; the RFC 8414 names are accepted as aliases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AuthMethod {
+    /// Basic, then the same request once more with post if the answer is 400 or 401
     Auto,
+    /// An HTTP Basic header with the form-urlencoded ID and secret (RFC 6749 2.3.1)
+    #[value(alias = "client_secret_basic")]
+    #[serde(alias = "client_secret_basic")]
     Basic,
+    /// client_id and client_secret in the form body
+    #[value(alias = "client_secret_post")]
+    #[serde(alias = "client_secret_post")]
     Post,
+    /// client_id alone in the form body, for a public client: no secret
     None,
 }
 
@@ -51,6 +54,24 @@ impl Attempt {
             _ => None,
         }
     }
+
+    /// Add this method's credentials to the request.
+    pub fn apply(self, client: &Client, out: &mut Outgoing) {
+        let secret = client.secret.map(Secret::expose).unwrap_or_default();
+        match self {
+            Attempt::Basic => {
+                let value = basic_credentials(client.id, secret);
+                diag::protect_secret(&value);
+                diag::protect_secret(value.trim_start_matches("Basic "));
+                out.own_header("Authorization", value);
+            }
+            Attempt::Post => {
+                out.field("client_id", client.id);
+                out.field("client_secret", secret);
+            }
+            Attempt::None => out.field("client_id", client.id),
+        }
+    }
 }
 
 impl AuthMethod {
@@ -64,7 +85,7 @@ impl AuthMethod {
     }
 
     /// The attempts in order; for `auto`, the one that worked last time first.
-    fn attempts(self, remembered: Option<Attempt>) -> Vec<Attempt> {
+    pub fn attempts(self, remembered: Option<Attempt>) -> Vec<Attempt> {
         match self {
             AuthMethod::Auto if remembered == Some(Attempt::Post) => {
                 vec![Attempt::Post, Attempt::Basic]
@@ -92,223 +113,6 @@ pub struct Client<'a> {
     pub id: &'a str,
     pub secret: Option<&'a Secret>,
     pub method: AuthMethod,
-}
-
-/// Ask for a token; on success, also say which attempt worked.
-pub fn exchange(
-    transport: &Transport,
-    client: &Client,
-    request: &TokenRequest,
-    extra_headers: &[(String, String)],
-    retries: u32,
-    remembered: Option<Attempt>,
-) -> Result<(Token, Attempt)> {
-    let attempts = client.method.attempts(remembered);
-    let mut refusals: Vec<(Attempt, Rejection)> = Vec::new();
-    for (i, attempt) in attempts.iter().copied().enumerate() {
-        let reply = send(transport, client, request, extra_headers, attempt, retries)?;
-        match interpret(&reply) {
-            Ok(token) => return Ok((token, attempt)),
-            Err(rejection) => {
-                let falls_back = matches!(rejection.status(), 400 | 401)
-                    && matches!(rejection, Rejection::Refused { .. })
-                    && i + 1 < attempts.len();
-                if falls_back {
-                    let next = attempts[i + 1];
-                    diag::verbose(&format!(
-                        "* retrying with --auth {} because --auth {} got HTTP {}{}",
-                        next.name(),
-                        attempt.name(),
-                        rejection.status(),
-                        rejection
-                            .oauth()
-                            .map(|o| format!(" {}", o.error))
-                            .unwrap_or_default()
-                    ));
-                    refusals.push((attempt, rejection));
-                    continue;
-                }
-                refusals.push((attempt, rejection));
-                return Err(report(&refusals, &reply).into());
-            }
-        }
-    }
-    Err(Failure::new(Exit::Bug, "no authentication attempt was made").into())
-}
-
-fn interpret(reply: &Reply) -> Result<Token, Rejection> {
-    let token = response::interpret(reply.status, reply.content_type.as_deref(), &reply.body)?;
-    diag::protect_token(&token.access_token);
-    for key in ["refresh_token", "id_token"] {
-        if let Some(serde_json::Value::String(t)) = token.fields.get(key) {
-            diag::protect_token(t);
-        }
-    }
-    Ok(token)
-}
-
-fn send(
-    transport: &Transport,
-    client: &Client,
-    request: &TokenRequest,
-    extra_headers: &[(String, String)],
-    attempt: Attempt,
-    retries: u32,
-) -> Result<Reply> {
-    let secret = client.secret.map(Secret::expose).unwrap_or_default();
-    let mut headers = vec![
-        (
-            "Content-Type".to_string(),
-            "application/x-www-form-urlencoded".to_string(),
-        ),
-        ("Accept".to_string(), "application/json".to_string()),
-        (
-            "User-Agent".to_string(),
-            crate::http::USER_AGENT.to_string(),
-        ),
-    ];
-    let credentials = match attempt {
-        Attempt::Basic => {
-            let value = basic_credentials(client.id, secret);
-            diag::protect_secret(&value);
-            diag::protect_secret(value.trim_start_matches("Basic "));
-            headers.push(("Authorization".to_string(), value));
-            BodyCredentials::Nothing
-        }
-        Attempt::Post => BodyCredentials::IdAndSecret(client.id, secret),
-        Attempt::None => BodyCredentials::ClientId(client.id),
-    };
-    // `-H` replaces a default header of the same name, as in curl.
-    for (name, value) in extra_headers {
-        headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
-        headers.push((name.clone(), value.clone()));
-    }
-    let body = request.encode(credentials);
-    if diag::is_verbose() {
-        diag::verbose(&format!("> POST {}", transport.url()));
-        for (name, value) in &headers {
-            diag::verbose(&format!("> {name}: {}", redact::header(name, value)));
-        }
-        diag::verbose(&format!(
-            "> form fields: {}",
-            request.field_names(credentials).join(", ")
-        ));
-    }
-    let reply = retry::send_with_retries(transport, &headers, &body, retries)?;
-    if diag::is_verbose() {
-        diag::verbose(&format!(
-            "< HTTP {}{}, {} bytes",
-            reply.status,
-            reply
-                .content_type
-                .as_deref()
-                .map(|c| format!(" {c}"))
-                .unwrap_or_default(),
-            reply.body.len()
-        ));
-        diag::verbose(&format!("< {}", redact::body(&reply.body)));
-    }
-    Ok(reply)
-}
-
-/// The error for a request that got no token: the last answer, and the first
-/// one too when `auto` tried twice.
-fn report(refusals: &[(Attempt, Rejection)], last: &Reply) -> Failure {
-    let Some((_, final_rejection)) = refusals.last() else {
-        return Failure::new(Exit::Bug, "no answer to report");
-    };
-    let (exit, message) = match final_rejection {
-        Rejection::Refused { status, oauth, .. } => (
-            Exit::Refused,
-            format!(
-                "the token endpoint refused the request (HTTP {status}{})",
-                oauth
-                    .as_ref()
-                    .map(|o| format!(" {}", o.error))
-                    .unwrap_or_default()
-            ),
-        ),
-        Rejection::Unusable { reason, status, .. } => {
-            (Exit::Server, format!("{reason} (HTTP {status})"))
-        }
-    };
-    let mut failure = Failure::new(exit, message);
-    let both = refusals.len() > 1;
-    for (attempt, rejection) in refusals {
-        let prefix = if both {
-            format!("with --auth {}: ", attempt.name())
-        } else {
-            String::new()
-        };
-        if both {
-            failure = failure.detail(format!(
-                "{prefix}HTTP {}{}",
-                rejection.status(),
-                rejection
-                    .oauth()
-                    .map(|o| format!(" {}", o.error))
-                    .unwrap_or_default()
-            ));
-        }
-        failure = describe(failure, rejection, if both { "  " } else { "" });
-    }
-    if let (Some(location), 300..=399) = (&last.location, last.status) {
-        failure = failure.detail(format!(
-            "the redirect pointed to {location}; use that URL with -u if it is right"
-        ));
-    }
-    match final_rejection.oauth().and_then(hint) {
-        // Both methods were tried: only the credentials themselves are left to check.
-        Some(_)
-            if both
-                && final_rejection
-                    .oauth()
-                    .is_some_and(|o| o.error == "invalid_client") =>
-        {
-            failure = failure.detail("hint: check the client ID and secret");
-        }
-        Some(hint) => failure = failure.detail(format!("hint: {hint}")),
-        None => {}
-    }
-    failure
-}
-
-fn describe(mut failure: Failure, rejection: &Rejection, indent: &str) -> Failure {
-    if let Some(OAuthError {
-        error,
-        description,
-        uri,
-    }) = rejection.oauth()
-    {
-        failure = failure.detail(format!("{indent}error: {error}"));
-        if let Some(d) = description {
-            failure = failure.detail(format!("{indent}error_description: {d}"));
-        }
-        if let Some(u) = uri {
-            failure = failure.detail(format!("{indent}error_uri: {u}"));
-        }
-    } else if let Rejection::Refused {
-        excerpt: Some(text),
-        ..
-    } = rejection
-    {
-        failure = failure.detail(format!("{indent}body: {text}"));
-    }
-    failure
-}
-
-/// A next step for the OAuth errors people meet most.
-fn hint(oauth: &OAuthError) -> Option<&'static str> {
-    Some(match oauth.error.as_str() {
-        "invalid_client" => "check the client ID and secret, or try --auth post or --auth basic",
-        "unauthorized_client" => {
-            "this client may not use this grant type; check --grant-type and the client's settings"
-        }
-        "invalid_scope" => "ask only for scopes the client is allowed (-s)",
-        "unsupported_grant_type" => "check --grant-type; the server does not support it",
-        "invalid_grant" => "the grant (code, password, assertion) is wrong or expired",
-        _ => return None,
-    })
 }
 
 #[cfg(test)]
@@ -340,5 +144,25 @@ mod tests {
             AuthMethod::Post.attempts(Some(Attempt::Basic)),
             [Attempt::Post]
         );
+    }
+
+    #[test]
+    fn each_method_puts_the_credentials_in_its_place() {
+        let secret = Secret::new("s".into());
+        let client = Client {
+            id: "id",
+            secret: Some(&secret),
+            method: AuthMethod::Auto,
+        };
+        let mut out = Outgoing::new(vec![]);
+        Attempt::Basic.apply(&client, &mut out);
+        assert!(out.fields.is_empty());
+        assert_eq!(out.headers().next().map(|h| h.0), Some("Authorization"));
+        let mut out = Outgoing::new(vec![]);
+        Attempt::Post.apply(&client, &mut out);
+        assert_eq!(out.field_names(), ["client_id", "client_secret"]);
+        let mut out = Outgoing::new(vec![]);
+        Attempt::None.apply(&client, &mut out);
+        assert_eq!(out.field_names(), ["client_id"]);
     }
 }

@@ -1,5 +1,6 @@
-//! The form fields of the token request, in the SPEC's order: `grant_type`,
-//! `scope`, the client credentials (for `post` and `none`), then `--data` fields.
+//! The token request: its form fields in the SPEC's order (`grant_type`, `scope`,
+//! the client's own fields, then the `--data` fields) and its headers, with the
+//! rule for `-H` (it replaces a header tokn sets itself, and repeats are kept).
 //!
 //! The parsing of `-s` and `-d` values lives here too, so the rules for what a
 //! user may type and what is sent sit side by side.
@@ -71,17 +72,6 @@ pub struct TokenRequest {
     pub extra: Vec<Field>,
 }
 
-/// The client credentials that go into the body, if any.
-#[derive(Debug, Clone, Copy)]
-pub enum BodyCredentials<'a> {
-    /// `basic`: the credentials travel in the Authorization header.
-    Nothing,
-    /// `none`: a public client names itself.
-    ClientId(&'a str),
-    /// `post`: RFC 6749 §2.3.1's alternative to Basic.
-    IdAndSecret(&'a str, &'a str),
-}
-
 impl TokenRequest {
     pub fn new(grant_type: String, scopes: &[String], extra: Vec<Field>) -> Self {
         let scopes = normalize_scopes(scopes);
@@ -92,42 +82,108 @@ impl TokenRequest {
         }
     }
 
-    /// The names of the fields in the order they are sent, for `-v`.
-    pub fn field_names<'a>(&'a self, credentials: BodyCredentials<'a>) -> Vec<&'a str> {
-        self.fields(credentials)
+    /// The fields that come before the client's own: `grant_type`, `scope`.
+    pub fn leading_fields(&self) -> Vec<(String, String)> {
+        let mut fields = vec![("grant_type".to_string(), self.grant_type.clone())];
+        if let Some(scope) = &self.scope {
+            fields.push(("scope".to_string(), scope.clone()));
+        }
+        fields
+    }
+
+    /// The `-d` fields, which come last.
+    pub fn trailing_fields(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        self.extra.iter().map(|f| (f.key.clone(), f.value.clone()))
+    }
+
+    /// The whole body with `client` fields in their place, form-urlencoded.
+    pub fn encode(&self, client: &[(&str, &str)]) -> String {
+        let mut out = Outgoing::new(Vec::new());
+        out.fields.extend(self.leading_fields());
+        for (k, v) in client {
+            out.field(k, v);
+        }
+        out.fields.extend(self.trailing_fields());
+        out.body()
+    }
+}
+
+/// A header and whether tokn set it (then a `-H` of the same name replaces it).
+struct Header {
+    name: String,
+    value: String,
+    own: bool,
+}
+
+/// A token request on its way out. Not `Debug`: it holds the credentials.
+pub struct Outgoing {
+    headers: Vec<Header>,
+    pub fields: Vec<(String, String)>,
+}
+
+impl Outgoing {
+    /// A request with tokn's own headers.
+    pub fn new(own_headers: Vec<(&str, &str)>) -> Outgoing {
+        let headers = own_headers
             .into_iter()
-            .map(|(k, _)| k)
-            .collect()
+            .map(|(name, value)| Header {
+                name: name.to_string(),
+                value: value.to_string(),
+                own: true,
+            })
+            .collect();
+        Outgoing {
+            headers,
+            fields: Vec::new(),
+        }
+    }
+
+    /// A header tokn sets itself (`Authorization` for Basic, say).
+    pub fn own_header(&mut self, name: &str, value: String) {
+        self.headers.retain(|h| !h.name.eq_ignore_ascii_case(name));
+        self.headers.push(Header {
+            name: name.to_string(),
+            value,
+            own: true,
+        });
+    }
+
+    pub fn field(&mut self, key: &str, value: &str) {
+        self.fields.push((key.to_string(), value.to_string()));
+    }
+
+    /// The `-H` headers: each replaces tokn's own header of the same name, and
+    /// two of the same name are both sent, as curl does.
+    pub fn user_headers(&mut self, headers: &[(String, String)]) {
+        for (name, _) in headers {
+            self.headers
+                .retain(|h| !(h.own && h.name.eq_ignore_ascii_case(name)));
+        }
+        self.headers
+            .extend(headers.iter().map(|(name, value)| Header {
+                name: name.clone(),
+                value: value.clone(),
+                own: false,
+            }));
+    }
+
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers
+            .iter()
+            .map(|h| (h.name.as_str(), h.value.as_str()))
+    }
+
+    pub fn field_names(&self) -> Vec<&str> {
+        self.fields.iter().map(|(k, _)| k.as_str()).collect()
     }
 
     /// The `application/x-www-form-urlencoded` body.
-    pub fn encode(&self, credentials: BodyCredentials) -> String {
+    pub fn body(&self) -> String {
         let mut body = form_urlencoded::Serializer::new(String::new());
-        for (key, value) in self.fields(credentials) {
+        for (key, value) in &self.fields {
             body.append_pair(key, value);
         }
         body.finish()
-    }
-
-    fn fields<'a>(&'a self, credentials: BodyCredentials<'a>) -> Vec<(&'a str, &'a str)> {
-        let mut fields = vec![("grant_type", self.grant_type.as_str())];
-        if let Some(scope) = &self.scope {
-            fields.push(("scope", scope));
-        }
-        match credentials {
-            BodyCredentials::Nothing => {}
-            BodyCredentials::ClientId(id) => fields.push(("client_id", id)),
-            BodyCredentials::IdAndSecret(id, secret) => {
-                fields.push(("client_id", id));
-                fields.push(("client_secret", secret));
-            }
-        }
-        fields.extend(
-            self.extra
-                .iter()
-                .map(|f| (f.key.as_str(), f.value.as_str())),
-        );
-        fields
     }
 }
 
@@ -163,22 +219,37 @@ mod tests {
         let extra = vec![Field::parse("resource=https://api/x y").unwrap()];
         let req = TokenRequest::new("client_credentials".into(), &["read write".into()], extra);
         assert_eq!(
-            req.encode(BodyCredentials::IdAndSecret("id", "s&+ ")),
+            req.encode(&[("client_id", "id"), ("client_secret", "s&+ ")]),
             "grant_type=client_credentials&scope=read+write&client_id=id\
              &client_secret=s%26%2B+&resource=https%3A%2F%2Fapi%2Fx+y"
-        );
-        assert_eq!(
-            req.field_names(BodyCredentials::ClientId("id")),
-            ["grant_type", "scope", "client_id", "resource"]
         );
     }
 
     #[test]
     fn no_scope_field_without_scopes() {
         let req = TokenRequest::new("client_credentials".into(), &[" ".into()], vec![]);
+        assert_eq!(req.encode(&[]), "grant_type=client_credentials");
+    }
+
+    #[test]
+    fn a_user_header_replaces_an_own_one_and_repeats_are_kept() {
+        let mut out = Outgoing::new(vec![("Accept", "application/json"), ("User-Agent", "t")]);
+        out.user_headers(&[
+            ("accept".into(), "text/plain".into()),
+            ("X-A".into(), "1".into()),
+            ("X-A".into(), "2".into()),
+            ("ACCEPT".into(), "*/*".into()),
+        ]);
+        let headers: Vec<_> = out.headers().collect();
         assert_eq!(
-            req.encode(BodyCredentials::Nothing),
-            "grant_type=client_credentials"
+            headers,
+            [
+                ("User-Agent", "t"),
+                ("accept", "text/plain"),
+                ("X-A", "1"),
+                ("X-A", "2"),
+                ("ACCEPT", "*/*")
+            ]
         );
     }
 }

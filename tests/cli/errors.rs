@@ -63,7 +63,9 @@ fn bad_numbers_and_values() {
     assert!(usage_error(&["--timeout", "0"]).contains("--timeout 0"));
     assert!(usage_error(&["--timeout", "1e300"]).contains("is too large"));
     assert!(usage_error(&["--timeout", "NaN"]).contains("not a positive number"));
-    assert!(usage_error(&["--timeout", "soon"]).contains("invalid value 'soon'"));
+    let soon = usage_error(&["--timeout", "soon"]);
+    assert!(soon.contains("invalid value 'soon'"), "{soon}");
+    assert!(soon.contains("seconds, e.g. 30 or 2.5"), "{soon}");
     assert!(usage_error(&["--auth", "jwt"]).contains("invalid value 'jwt'"));
     assert!(usage_error(&["-f", "yaml"]).contains("possible values: raw, json, header, curl"));
 }
@@ -136,4 +138,15 @@ fn the_help_and_version_go_to_stdout() {
     let out = run(tokn(&tmp).arg("--help"));
     assert_eq!(out.code, 0);
     assert!(out.stdout.contains("--token-url") && out.stderr.is_empty());
+}
+
+#[test]
+fn an_empty_scope_is_refused() {
+    for args in [&["-s", ""][..], &["-s", "read", "-s", " "]] {
+        let err = usage_error(args);
+        assert!(
+            err.contains("-s/--scope is empty") || err.contains("--scope is empty"),
+            "{err}"
+        );
+    }
 }

@@ -575,3 +575,97 @@ fn the_cacert_env_is_read_like_the_flag() {
         out.stderr
     );
 }
+
+/// Serve one token answer on a raw socket and hand back the request head as sent.
+fn capture_one_request() -> (String, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/t", listener.local_addr().expect("addr"));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let Ok((stream, _)) = listener.accept() else {
+            return;
+        };
+        let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+        let mut head = String::new();
+        while reader.read_line(&mut head).is_ok_and(|n| n > 2) {}
+        let body = token_json(60);
+        let mut stream = stream;
+        let _ = write!(
+            stream,
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = tx.send(head);
+    });
+    (url, rx)
+}
+
+#[test]
+fn two_headers_of_one_name_are_both_sent_and_own_headers_are_replaced() {
+    let (url, head) = capture_one_request();
+    let tmp = TempDir::new();
+    tokn_for(&tmp, &url)
+        .args(["-H", "X-Trace: one", "-H", "x-trace: two"])
+        .args(["-H", "accept: text/plain"])
+        .assert()
+        .code(0);
+    let head = head
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the request");
+    let lower = head.to_ascii_lowercase();
+    assert!(lower.contains("x-trace: one\r\n"), "{head}");
+    assert!(lower.contains("x-trace: two\r\n"), "{head}");
+    assert_eq!(lower.matches("\r\naccept:").count(), 1, "{head}");
+    assert!(lower.contains("accept: text/plain\r\n"), "{head}");
+}
+
+#[test]
+fn a_failed_write_of_the_output_is_exit_2() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.any_request();
+        then.status(200).body(token_json(3600));
+    });
+    let tmp = TempDir::new();
+    let to_full = |args: &[&str]| {
+        let out = crate::util::std_tokn(&tmp)
+            .args(args)
+            .env("TOKN_CLIENT_SECRET", SECRET)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::fs::File::create("/dev/full").expect("/dev/full"))
+            .output()
+            .expect("tokn runs");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("tokn: error: cannot write the output"),
+            "{stderr}"
+        );
+    };
+    to_full(&["-u", &server.url("/t"), "-i", "my-client"]);
+    // The token is cached now: `cache list` has a line to write, and fails alike.
+    to_full(&["cache", "list"]);
+}
+
+#[test]
+fn verbose_and_quiet_are_taken_by_every_command() {
+    let tmp = TempDir::new();
+    for args in [
+        &["cache", "clear", "-v"][..],
+        &["-v", "cache", "clear"],
+        &["cache", "list", "-q"],
+        &["-q", "cache", "list"],
+    ] {
+        let out = run(tokn(&tmp).args(args));
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+    }
+    let out = run(tokn(&tmp).args(["-u", "http://127.0.0.1:1/t", "cache", "list"]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("'cache' cannot be used with '--token-url'"),
+        "{}",
+        out.stderr
+    );
+}

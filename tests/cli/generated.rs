@@ -96,7 +96,8 @@ fn bash_completes_the_values_of_format_and_auth() {
 fn bash_completes_the_cache_subcommands() {
     assert_eq!(
         bash_completions(&["tokn", "cache", ""]),
-        ["-h", "--help", "list", "clear"]
+        // -v and -q are global: every command takes them.
+        ["-v", "-q", "-h", "--verbose", "--quiet", "--help", "list", "clear"]
     );
 }
 

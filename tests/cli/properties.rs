@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use tokn::endpoint::parse_header;
 use tokn::error::{Exit, exit_of};
-use tokn::oauth::request::{BodyCredentials, Field, TokenRequest, normalize_scopes};
+use tokn::oauth::request::{Field, TokenRequest, normalize_scopes};
 use tokn::oauth::response::{Rejection, interpret, token_from_fields};
 use tokn::output::HeaderPattern;
 
@@ -214,7 +214,7 @@ proptest! {
                 prop_assert_eq!(format!("{}={}", field.key, field.value), arg.clone());
                 prop_assert!(!["grant_type", "scope", "client_id", "client_secret"].contains(&field.key.as_str()));
                 let request = TokenRequest::new("client_credentials".into(), &[], vec![field.clone()]);
-                let body = request.encode(BodyCredentials::Nothing);
+                let body = request.encode(&[]);
                 prop_assert!(body.bytes().all(|b| b.is_ascii_alphanumeric() || b"%+=&*-._".contains(&b)), "{}", body);
                 let sent: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes()).into_owned().collect();
                 prop_assert_eq!(sent.last(), Some(&(field.key, field.value)));
@@ -238,7 +238,7 @@ proptest! {
         }
         prop_assert_eq!(&scopes, &expected);
         prop_assert_eq!(normalize_scopes(&scopes), scopes.clone());
-        let body = TokenRequest::new("client_credentials".into(), &values, vec![]).encode(BodyCredentials::Nothing);
+        let body = TokenRequest::new("client_credentials".into(), &values, vec![]).encode(&[]);
         let sent: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes()).into_owned().collect();
         match sent.iter().find(|(k, _)| k == "scope") {
             Some((_, joined)) => prop_assert_eq!(joined.split(' ').collect::<Vec<_>>(), expected),

@@ -1,0 +1,4 @@
+//! One file per command: what it does with the settings and the token.
+
+pub mod cache;
+pub mod get;

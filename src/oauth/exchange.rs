@@ -1,0 +1,168 @@
+//! The exchange: send the token request, read the answer, and on a refusal
+//! decide whether the next client-authentication attempt is worth a try.
+//!
+//! `auto` falls back only on a 400 or 401 that is a refusal: a network error
+//! or a 5xx says nothing about the credentials. Transient failures are retried
+//! below this, in `retry.rs`; the wording of a final refusal is `refusal.rs`'s.
+
+use anyhow::Result;
+
+use crate::diag;
+use crate::error::{Exit, Failure};
+use crate::http::{Reply, Transport};
+use crate::oauth::client_auth::{Attempt, Client};
+use crate::oauth::refusal;
+use crate::oauth::request::{Outgoing, TokenRequest};
+use crate::oauth::response::{self, Rejection, Token};
+use crate::redact;
+use crate::retry;
+
+/// What to do after an answer without a token.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Try the next authentication method.
+    FallBack,
+    /// Report the refusal.
+    Fail,
+}
+
+/// `auto`'s rule: another method only after a 400 or 401 refusal, and only if
+/// one is left.
+pub fn next_step(rejection: &Rejection, attempts_left: usize) -> Step {
+    let about_credentials =
+        matches!(rejection.status(), 400 | 401) && matches!(rejection, Rejection::Refused { .. });
+    if about_credentials && attempts_left > 0 {
+        Step::FallBack
+    } else {
+        Step::Fail
+    }
+}
+
+/// The request as it leaves, fixed but for the client's authentication.
+pub struct Exchange<'a> {
+    pub transport: &'a Transport,
+    pub client: &'a Client<'a>,
+    pub request: &'a TokenRequest,
+    pub headers: &'a [(String, String)],
+    pub retries: u32,
+}
+
+impl Exchange<'_> {
+    /// Ask for a token; on success, also say which attempt worked.
+    pub fn run(&self, remembered: Option<Attempt>) -> Result<(Token, Attempt)> {
+        let attempts = self.client.method.attempts(remembered);
+        let mut refusals: Vec<(Attempt, Rejection)> = Vec::new();
+        for (i, attempt) in attempts.iter().copied().enumerate() {
+            let reply = self.send(attempt)?;
+            let rejection = match interpret(&reply) {
+                Ok(token) => return Ok((token, attempt)),
+                Err(rejection) => rejection,
+            };
+            let left = attempts.len() - i - 1;
+            if next_step(&rejection, left) == Step::FallBack {
+                diag::verbose(&format!(
+                    "* retrying with --auth {} because --auth {} got HTTP {}{}",
+                    attempts[i + 1].name(),
+                    attempt.name(),
+                    rejection.status(),
+                    rejection
+                        .oauth()
+                        .map(|o| format!(" {}", o.error))
+                        .unwrap_or_default()
+                ));
+                refusals.push((attempt, rejection));
+                continue;
+            }
+            refusals.push((attempt, rejection));
+            return Err(refusal::report(&refusals, &reply).into());
+        }
+        Err(Failure::new(Exit::Bug, "no authentication attempt was made").into())
+    }
+
+    fn outgoing(&self, attempt: Attempt) -> Outgoing {
+        let mut out = Outgoing::new(vec![
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Accept", "application/json"),
+            ("User-Agent", crate::http::USER_AGENT),
+        ]);
+        out.fields.extend(self.request.leading_fields());
+        attempt.apply(self.client, &mut out);
+        out.fields.extend(self.request.trailing_fields());
+        out.user_headers(self.headers);
+        out
+    }
+
+    fn send(&self, attempt: Attempt) -> Result<Reply> {
+        let out = self.outgoing(attempt);
+        if diag::is_verbose() {
+            diag::verbose(&format!("> POST {}", self.transport.url()));
+            for (name, value) in out.headers() {
+                diag::verbose(&format!("> {name}: {}", redact::header(name, value)));
+            }
+            diag::verbose(&format!("> form fields: {}", out.field_names().join(", ")));
+        }
+        let headers: Vec<(String, String)> = out
+            .headers()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
+        let reply = retry::send_with_retries(self.transport, &headers, &out.body(), self.retries)?;
+        if diag::is_verbose() {
+            log_reply(&reply);
+        }
+        Ok(reply)
+    }
+}
+
+fn log_reply(reply: &Reply) {
+    diag::verbose(&format!(
+        "< HTTP {}{}, {} bytes",
+        reply.status,
+        reply
+            .content_type
+            .as_deref()
+            .map(|c| format!(" {c}"))
+            .unwrap_or_default(),
+        reply.body.len()
+    ));
+    diag::verbose(&format!("< {}", redact::body(&reply.body)));
+}
+
+/// The answer as a token or a rejection; the token's parts are registered so
+/// that no later line shows them whole.
+fn interpret(reply: &Reply) -> Result<Token, Rejection> {
+    let token = response::interpret(reply.status, reply.content_type.as_deref(), &reply.body)?;
+    diag::protect_token(&token.access_token);
+    for key in ["refresh_token", "id_token"] {
+        if let Some(serde_json::Value::String(t)) = token.fields.get(key) {
+            diag::protect_token(t);
+        }
+    }
+    Ok(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(status: u16) -> Rejection {
+        Rejection::Refused {
+            status,
+            oauth: None,
+            excerpt: None,
+        }
+    }
+
+    #[test]
+    fn only_a_400_or_401_refusal_falls_back_and_only_if_a_method_is_left() {
+        assert_eq!(next_step(&refused(401), 1), Step::FallBack);
+        assert_eq!(next_step(&refused(400), 1), Step::FallBack);
+        assert_eq!(next_step(&refused(401), 0), Step::Fail);
+        assert_eq!(next_step(&refused(403), 1), Step::Fail);
+        let failed = Rejection::Unusable {
+            status: 400,
+            reason: "x".into(),
+            oauth: None,
+        };
+        assert_eq!(next_step(&failed, 1), Step::Fail);
+    }
+}

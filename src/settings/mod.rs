@@ -1,0 +1,163 @@
+//! The layered options (flag, env, profile, defaults, built-in) → a validated
+//! [`Settings`], which is what the rest of tokn uses.
+//!
+//! Every usage error (exit 2) is found here, before anything is sent. Messages
+//! name the option and the fix; a value from the config file or the
+//! environment is named as such.
+
+mod credentials;
+mod transport;
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use crate::diag;
+use crate::endpoint::{check_header_name, check_url, parse_header};
+use crate::error::{Exit, Failure, usage};
+use crate::http::Trust;
+use crate::oauth::client_auth::AuthMethod;
+use crate::oauth::request::{Field, TokenRequest};
+use crate::options::{Layered, List, Sourced};
+use crate::output::{HeaderPattern, OutputSpec};
+use crate::secret::Secret;
+
+/// What the program uses: every value checked, every default applied.
+pub struct Settings {
+    pub token_url: String,
+    pub client_id: String,
+    /// `None` only for `--auth none`.
+    pub secret: Option<Secret>,
+    pub auth: AuthMethod,
+    pub request: TokenRequest,
+    /// The `-H` headers as given (validated), for the cache key.
+    pub extra_headers: Vec<(String, String)>,
+    pub output: OutputSpec,
+    pub trust: Trust,
+    pub proxy: Option<String>,
+    pub timeout: Duration,
+    pub deadline: Instant,
+    pub retries: u32,
+    pub cache: Option<CacheUse>,
+}
+
+/// How this call uses the token cache.
+#[derive(Debug, Clone, Copy)]
+pub struct CacheUse {
+    pub min_ttl: u64,
+    pub refresh: bool,
+}
+
+/// A value the built-in layer always sets.
+fn built_in<'a, T>(value: &'a Option<Sourced<T>>, key: &str) -> Result<&'a T> {
+    match value {
+        Some(sourced) => Ok(&sourced.value),
+        None => Err(Failure::new(Exit::Bug, format!("no value for {key}")).into()),
+    }
+}
+
+fn list(value: &Option<Sourced<List>>) -> &[String] {
+    value.as_ref().map_or(&[], |l| &l.value.0)
+}
+
+fn switch(value: &Option<Sourced<bool>>) -> bool {
+    value.as_ref().is_some_and(|s| s.value)
+}
+
+impl Settings {
+    pub fn resolve(l: &Layered, started: Instant) -> Result<Settings> {
+        let token_url = required_text(
+            &l.token_url,
+            "no token URL: pass -u/--token-url URL or set TOKN_TOKEN_URL",
+        )?;
+        let token_url = token_url.trim().to_string();
+        let (scheme, host) = check_url(&token_url, switch(&l.allow_http))?;
+        let client_id = required_text(
+            &l.client_id,
+            "no client ID: pass -i/--client-id ID or set TOKN_CLIENT_ID",
+        )?
+        .to_string();
+        let request = token_request(l)?;
+        let extra_headers = list(&l.header)
+            .iter()
+            .map(|h| parse_header(h))
+            .collect::<Result<Vec<_>>>()?;
+        let output = output_spec(l)?;
+        let (timeout, deadline) = transport::timing(l, started)?;
+        let trust = transport::trust(l)?;
+        let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok());
+        let auth = *built_in(&l.auth, "--auth")?;
+        // The secret comes last: a usage error elsewhere should not cost a prompt.
+        let secret = match auth {
+            AuthMethod::None => None,
+            _ => Some(credentials::client_secret(l)?),
+        };
+        if matches!(trust, Trust::Nothing) {
+            diag::warn(
+                "-k/--insecure: TLS certificates are not checked, so anyone on the network \
+                 path can read the secret and the token",
+            );
+        }
+        Ok(Settings {
+            token_url,
+            client_id,
+            secret,
+            auth,
+            request,
+            extra_headers,
+            output,
+            trust,
+            proxy,
+            timeout,
+            deadline,
+            retries: *built_in(&l.retry, "--retry")?,
+            cache: (!switch(&l.no_cache)).then_some(CacheUse {
+                min_ttl: *built_in(&l.min_ttl, "--min-ttl")?,
+                refresh: switch(&l.refresh),
+            }),
+        })
+    }
+}
+
+/// A text option that must be set and not empty.
+fn required_text<'a>(value: &'a Option<Sourced<String>>, missing: &str) -> Result<&'a str> {
+    match value {
+        Some(s) if !s.value.is_empty() => Ok(&s.value),
+        _ => Err(usage(missing)),
+    }
+}
+
+fn token_request(l: &Layered) -> Result<TokenRequest> {
+    let grant_type = built_in(&l.grant_type, "--grant-type")?;
+    if grant_type.is_empty() {
+        return Err(usage(
+            "--grant-type is empty: leave it out for client_credentials",
+        ));
+    }
+    let scopes = list(&l.scope);
+    if let Some(scope) = &l.scope
+        && scopes.iter().any(|s| s.trim().is_empty())
+    {
+        return Err(usage(format!(
+            "{} is empty: give a scope name, or leave it out to ask for the default scopes",
+            scope.option_name("scope")
+        )));
+    }
+    let extra = list(&l.data)
+        .iter()
+        .map(|d| Field::parse(d))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(TokenRequest::new(grant_type.clone(), scopes, extra))
+}
+
+fn output_spec(l: &Layered) -> Result<OutputSpec> {
+    Ok(OutputSpec {
+        format: *built_in(&l.format, "--format")?,
+        header_name: check_header_name(
+            built_in(&l.header_name, "--header-name")?,
+            "--header-name",
+        )?,
+        pattern: HeaderPattern::parse(built_in(&l.header_pattern, "--header-pattern")?)
+            .map_err(usage)?,
+    })
+}

@@ -1,0 +1,54 @@
+//! The transport settings: how long the run may take, and which certificates
+//! a TLS server must chain to.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use crate::error::usage;
+use crate::http::{self, Trust};
+use crate::options::Layered;
+
+use super::{built_in, switch};
+
+/// The `--timeout` as a duration, and the instant the run must end by.
+pub fn timing(l: &Layered, started: Instant) -> Result<(Duration, Instant)> {
+    let secs = *built_in(&l.timeout, "--timeout")?;
+    let name = l
+        .timeout
+        .as_ref()
+        .map_or("--timeout".to_string(), |t| t.option_name("timeout"));
+    if !(secs.is_finite() && secs > 0.0) {
+        return Err(usage(format!(
+            "{name} {secs} is not a positive number of seconds"
+        )));
+    }
+    let too_large = || usage(format!("{name} {secs} is too large"));
+    let timeout = Duration::try_from_secs_f64(secs).map_err(|_| too_large())?;
+    let deadline = started.checked_add(timeout).ok_or_else(too_large)?;
+    Ok((timeout, deadline))
+}
+
+/// The system's trust store, the `--cacert` file's CAs, or nothing with `-k`.
+pub fn trust(l: &Layered) -> Result<Trust> {
+    if switch(&l.insecure) {
+        return Ok(Trust::Nothing);
+    }
+    let Some(cacert) = &l.cacert else {
+        return Ok(Trust::System);
+    };
+    let path = &cacert.value;
+    let pem = std::fs::read(path).map_err(|e| {
+        usage(format!(
+            "cannot read the --cacert file '{}': {e}",
+            path.display()
+        ))
+    })?;
+    let certs = http::load_ca_file(&pem).map_err(|e| {
+        usage(format!(
+            "the --cacert file '{}' is not usable: {e}",
+            path.display()
+        ))
+    })?;
+    Ok(Trust::Only(certs))
+}
