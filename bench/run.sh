@@ -57,6 +57,18 @@ bench_make_certs
 bench_make_client_files
 bench_start_nginx
 
+# A config file with five profiles; the cached profile run uses the third. Parsing it is part of
+# every run that names it, so it belongs in what the cached path costs.
+PROFILES=$T/profiles.toml
+{
+    printf '[defaults]\ntimeout = 10\nmin_ttl = 60\n'
+    for i in 1 2 3 4 5; do
+        printf '\n[profiles.p%s]\ntoken_url = "%s"\nclient_id = "%s"\nclient_secret_file = "%s"\n' \
+            "$i" "$BENCH_HTTP_URL" "$BENCH_CLIENT_ID" "$BENCH_SECRET_FILE"
+        printf 'scope = ["read", "write"]\nheader = ["X-Profile: p%s"]\nformat = "raw"\n' "$i"
+    done
+} >"$PROFILES"
+
 CURL=$(command -v curl)
 JQ=$(command -v jq)
 HTTP=$BENCH_HTTP_URL
@@ -85,6 +97,7 @@ if ((CURL_ONLY == 0)); then
     cmd_set tokn_https "$TOKN" -u "$HTTPS" -i "$ID" --client-secret-file "$SF" --cacert "$CA" --no-cache
     cmd_set tokn_cached_http "$TOKN" -u "$HTTP" -i "$ID" --client-secret-file "$SF"
     cmd_set tokn_cached_https "$TOKN" -u "$HTTPS" -i "$ID" --client-secret-file "$SF" --cacert "$CA"
+    cmd_set tokn_cached_profile "$TOKN" --config "$PROFILES" -p p3
 fi
 
 # run KEY: run one command once with its environment (word splitting of CMD is safe by construction).
@@ -123,6 +136,7 @@ expect curl_https "$BENCH_TOKEN_JSON"
 
 CACHE_HIT_HTTP=n/a
 CACHE_HIT_HTTPS=n/a
+CACHE_HIT_PROFILE=n/a
 if ((CURL_ONLY == 0)); then
     expect tokn_http "$BENCH_TOKEN"
     expect tokn_https "$BENCH_TOKEN"
@@ -130,18 +144,22 @@ if ((CURL_ONLY == 0)); then
         bench_log "warning: tokn --no-cache wrote to TOKN_CACHE_DIR: $(find "$T/cache-unused" -mindepth 1 | head -n 5 | tr '\n' ' ')"
     fi
     # Warm the cache, then check that a second run sends nothing to nginx.
-    for s in http https; do
+    for s in http https profile; do
         expect "tokn_cached_$s" "$BENCH_TOKEN"
         before=$(bench_access_count)
         expect "tokn_cached_$s" "$BENCH_TOKEN"
         if [[ $(bench_access_count) == "$before" ]]; then hit=yes; else hit=no; fi
-        if [[ $s == http ]]; then CACHE_HIT_HTTP=$hit; else CACHE_HIT_HTTPS=$hit; fi
+        case $s in
+        http) CACHE_HIT_HTTP=$hit ;;
+        https) CACHE_HIT_HTTPS=$hit ;;
+        profile) CACHE_HIT_PROFILE=$hit ;;
+        esac
         [[ $hit == yes ]] || bench_log "warning: tokn's cached $s run still sent a request to nginx"
     done
 fi
 
 if ((CURL_ONLY == 0)); then
-    KEYS=(tokn_http curl_http tokn_https curl_https tokn_cached_http tokn_cached_https)
+    KEYS=(tokn_http curl_http tokn_https curl_https tokn_cached_http tokn_cached_https tokn_cached_profile)
 else
     KEYS=(curl_http curl_https)
 fi
@@ -341,6 +359,28 @@ cached_rows() {
 }
 cached_rows "cached http" tokn_cached_http curl_http pipe_http "$CACHE_HIT_HTTP"
 cached_rows "cached https" tokn_cached_https curl_https pipe_https "$CACHE_HIT_HTTPS"
+
+# The cached run through a profile of a five-profile config file: within 10% of the plain
+# cached run's instructions, and under 1 M.
+profile_rows() {
+    local label="cached, profile" tk=tokn_cached_profile ck=curl_http pk=pipe_http v limit
+    local ti=- tw=- tr=-
+    if ((CURL_ONLY == 0)); then ti=${INSTR[$tk]} tw=${WALL[$tk]} tr=${RSS[$tk]}; fi
+    limit=$(awk -v c="${INSTR[tokn_cached_http]:-0}" 'BEGIN { l = c * 1.1; print (l < 1000000) ? l : 1000000 }')
+    v=$(verdict "$ti" "$limit") && count "$v"
+    row "$label" "instructions" "$(fmt instr "$ti")" "$(fmt instr "${INSTR[$ck]}")" "$(fmt instr "${INSTR[$pk]}")" \
+        "$(ratio "$ti" "${INSTR[$ck]}")" "$(ratio "$ti" "${INSTR[$pk]}")" "<= 1.1x cached, 1 M" "$v"
+    v=$(verdict "$tw" 0.0015) && count "$v"
+    row "$label" "wall median" "$(fmt wall "$tw")" "$(fmt wall "${WALL[$ck]}")" "$(fmt wall "${WALL[$pk]}")" \
+        "$(ratio "$tw" "${WALL[$ck]}")" "$(ratio "$tw" "${WALL[$pk]}")" "<= 1.5 ms" "$v"
+    v=$(verdict "$tr" "${RSS[$ck]}") && count "$v"
+    row "$label" "peak RSS" "$(fmt rss "$tr")" "$(fmt rss "${RSS[$ck]}")" "$(fmt rss "${RSS[$pk]}")" \
+        "$(ratio "$tr" "${RSS[$ck]}")" "$(ratio "$tr" "${RSS[$pk]}")" "<= 1.0x curl" "$v"
+    case $CACHE_HIT_PROFILE in yes) v=PASS ;; no) v=FAIL ;; *) v=n/a ;; esac
+    count "$v"
+    row "$label" "no request sent" "$CACHE_HIT_PROFILE" "-" "-" "-" "-" "cache hit" "$v"
+}
+((CURL_ONLY == 1)) || profile_rows
 
 if ((CURL_ONLY == 0)); then
     v=$(verdict "$TOKN_SIZE" 4194304) && count "$v"

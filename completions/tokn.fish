@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tokn_global_optspecs
-    string join \n v/verbose q/quiet u/token-url= i/client-id= client-secret= client-secret-file= s/scope= d/data= H/header= grant-type= auth= f/format= header-name= header-pattern= timeout= retry= cacert= k/insecure allow-http no-cache refresh min-ttl= h/help V/version
+    string join \n v/verbose q/quiet config= p/profile= u/token-url= i/client-id= client-secret= client-secret-file= client-secret-cmd= s/scope= d/data= H/header= grant-type= auth= f/format= header-name= header-pattern= timeout= retry= cacert= k/insecure allow-http no-cache refresh min-ttl= h/help V/version
 end
 
 function __fish_tokn_needs_command
@@ -24,10 +24,13 @@ function __fish_tokn_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c tokn -n "__fish_tokn_needs_command" -l config -d 'The config file [default: ~/.config/tokn/config.toml]' -r -F
+complete -c tokn -n "__fish_tokn_needs_command" -s p -l profile -d 'The profile of the config file to use [default: the profile named default]' -r -f
 complete -c tokn -n "__fish_tokn_needs_command" -s u -l token-url -d 'The token endpoint' -r -f
 complete -c tokn -n "__fish_tokn_needs_command" -s i -l client-id -d 'The client ID' -r -f
 complete -c tokn -n "__fish_tokn_needs_command" -l client-secret -d 'The client secret (others can see it in ps: prefer the env, a file or the prompt)' -r -f
 complete -c tokn -n "__fish_tokn_needs_command" -l client-secret-file -d 'Read the client secret from a file (\'-\' for standard input)' -r -F
+complete -c tokn -n "__fish_tokn_needs_command" -l client-secret-cmd -d 'Run a command and use its output as the client secret' -r -f -a "(__fish_complete_command)"
 complete -c tokn -n "__fish_tokn_needs_command" -s s -l scope -d 'A scope to ask for; repeatable' -r -f
 complete -c tokn -n "__fish_tokn_needs_command" -s d -l data -d 'An extra form field, such as audience=… or resource=…; repeatable' -r -f
 complete -c tokn -n "__fish_tokn_needs_command" -s H -l header -d 'An extra header on the token request; repeatable' -r -f
@@ -55,14 +58,71 @@ complete -c tokn -n "__fish_tokn_needs_command" -l refresh -d 'Fetch a new token
 complete -c tokn -n "__fish_tokn_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tokn -n "__fish_tokn_needs_command" -s V -l version -d 'Print version'
 complete -c tokn -n "__fish_tokn_needs_command" -f -a "cache" -d 'Inspect or empty the token cache'
+complete -c tokn -n "__fish_tokn_needs_command" -f -a "config" -d 'Show the config file, its profiles, and the settings a fetch would use'
+complete -c tokn -n "__fish_tokn_using_subcommand cache; and not __fish_seen_subcommand_from list clear" -l config -d 'The config file [default: ~/.config/tokn/config.toml]' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand cache; and not __fish_seen_subcommand_from list clear" -s p -l profile -d 'The profile of the config file to use [default: the profile named default]' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand cache; and not __fish_seen_subcommand_from list clear" -s v -l verbose -d 'Print the request and the response to stderr, secrets redacted'
 complete -c tokn -n "__fish_tokn_using_subcommand cache; and not __fish_seen_subcommand_from list clear" -s q -l quiet -d 'No warnings on stderr (errors still print)'
 complete -c tokn -n "__fish_tokn_using_subcommand cache; and not __fish_seen_subcommand_from list clear" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tokn -n "__fish_tokn_using_subcommand cache; and not __fish_seen_subcommand_from list clear" -f -a "list" -d 'Print one line per cached token: token URL, client ID, scopes, remaining lifetime'
 complete -c tokn -n "__fish_tokn_using_subcommand cache; and not __fish_seen_subcommand_from list clear" -f -a "clear" -d 'Remove every cached token'
+complete -c tokn -n "__fish_tokn_using_subcommand cache; and __fish_seen_subcommand_from list" -l config -d 'The config file [default: ~/.config/tokn/config.toml]' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand cache; and __fish_seen_subcommand_from list" -s p -l profile -d 'The profile of the config file to use [default: the profile named default]' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand cache; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print the request and the response to stderr, secrets redacted'
 complete -c tokn -n "__fish_tokn_using_subcommand cache; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No warnings on stderr (errors still print)'
 complete -c tokn -n "__fish_tokn_using_subcommand cache; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tokn -n "__fish_tokn_using_subcommand cache; and __fish_seen_subcommand_from clear" -l config -d 'The config file [default: ~/.config/tokn/config.toml]' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand cache; and __fish_seen_subcommand_from clear" -s p -l profile -d 'The profile of the config file to use [default: the profile named default]' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand cache; and __fish_seen_subcommand_from clear" -s v -l verbose -d 'Print the request and the response to stderr, secrets redacted'
 complete -c tokn -n "__fish_tokn_using_subcommand cache; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'No warnings on stderr (errors still print)'
 complete -c tokn -n "__fish_tokn_using_subcommand cache; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and not __fish_seen_subcommand_from path list show" -l config -d 'The config file [default: ~/.config/tokn/config.toml]' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand config; and not __fish_seen_subcommand_from path list show" -s p -l profile -d 'The profile of the config file to use [default: the profile named default]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and not __fish_seen_subcommand_from path list show" -s v -l verbose -d 'Print the request and the response to stderr, secrets redacted'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and not __fish_seen_subcommand_from path list show" -s q -l quiet -d 'No warnings on stderr (errors still print)'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and not __fish_seen_subcommand_from path list show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and not __fish_seen_subcommand_from path list show" -f -a "path" -d 'Print the config file\'s path'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and not __fish_seen_subcommand_from path list show" -f -a "list" -d 'Print the profile names, one a line, sorted'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and not __fish_seen_subcommand_from path list show" -f -a "show" -d 'Print the settings a fetch would use, each with where it came from'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'The config file [default: ~/.config/tokn/config.toml]' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from path" -s p -l profile -d 'The profile of the config file to use [default: the profile named default]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Print the request and the response to stderr, secrets redacted'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'No warnings on stderr (errors still print)'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from list" -l config -d 'The config file [default: ~/.config/tokn/config.toml]' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from list" -s p -l profile -d 'The profile of the config file to use [default: the profile named default]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print the request and the response to stderr, secrets redacted'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No warnings on stderr (errors still print)'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s u -l token-url -d 'The token endpoint' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s i -l client-id -d 'The client ID' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l client-secret -d 'The client secret (others can see it in ps: prefer the env, a file or the prompt)' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l client-secret-file -d 'Read the client secret from a file (\'-\' for standard input)' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l client-secret-cmd -d 'Run a command and use its output as the client secret' -r -f -a "(__fish_complete_command)"
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s s -l scope -d 'A scope to ask for; repeatable' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s d -l data -d 'An extra form field, such as audience=… or resource=…; repeatable' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s H -l header -d 'An extra header on the token request; repeatable' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l grant-type -d 'The grant type [default: client_credentials]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l auth -d 'How the client authenticates [default: auto]' -r -f -a "auto\t'Basic, then the same request once more with post if the answer is 400 or 401'
+basic\t'An HTTP Basic header with the form-urlencoded ID and secret (RFC 6749 2.3.1)'
+post\t'client_id and client_secret in the form body'
+none\t'client_id alone in the form body, for a public client: no secret'"
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s f -l format -d 'What to print on standard output [default: raw]' -r -f -a "raw\t'The access token and a newline'
+json\t'Every field of the answer as one JSON object, with expires_at'
+header\t'\'Authorization: Bearer TOKEN\', for curl -H @- or curl -H "$(tokn -f header)"'
+curl\t'"-H \'Authorization: Bearer TOKEN\'", shell-quoted, to paste into a curl command line'"
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l header-name -d 'The header name of the header and curl formats [default: Authorization]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l header-pattern -d 'The header value of the header and curl formats [default: \'Bearer {access_token}\']' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds the whole run may take [default: 30]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l retry -d 'Retries on HTTP 429, 502, 503, 504 or a reset connection [default: 2]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l cacert -d 'CA certificates (PEM) to trust instead of the system\'s' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l min-ttl -d 'Seconds a cached token must still be valid to be reused [default: 60]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'The config file [default: ~/.config/tokn/config.toml]' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s p -l profile -d 'The profile of the config file to use [default: the profile named default]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s k -l insecure -d 'Skip TLS certificate verification (prints a warning every time)'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l allow-http -d 'Allow a plain http:// token URL to a host that is not loopback'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l no-cache -d 'Neither read nor write the token cache for this call'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l refresh -d 'Fetch a new token even if a cached one is valid, and cache it'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print the request and the response to stderr, secrets redacted'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No warnings on stderr (errors still print)'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -96,7 +96,7 @@ impl Key {
         let secret_hash = settings
             .secret
             .as_ref()
-            .map(|s| hex(sha256(s.expose().as_bytes()).as_ref()))
+            .map(|s| hex(sha256(s.identity().as_bytes()).as_ref()))
             .unwrap_or_default();
         let mut parts: Vec<&str> = vec![
             "tokn-cache-key-v1",

@@ -5,10 +5,11 @@
 //! are the one source for all three. What the user typed is kept as typed, with
 //! where each value came from; `settings` turns it into what the program uses.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::parser::ValueSource;
-use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueHint};
 
 use crate::diag;
 use crate::options::{KEYS, Layered, Source, TokenArgs};
@@ -26,6 +27,10 @@ Examples:
   With curl, keeping the token out of the process list:
     tokn -f header | curl -H @- https://api.example.com/things
 
+  With a profile of the config file (~/.config/tokn/config.toml):
+    tokn -p prod -f header | curl -H @- https://api.example.com/things
+    tokn config show -p prod
+
   Every field of the answer, for jq:
     tokn -f json | jq .expires_at";
 
@@ -41,10 +46,11 @@ authenticating the client as the provider expects, and prints the access token o
 output: bare for a shell variable, as JSON for jq, or as a ready Authorization header for \
 curl. Errors and warnings go to standard error, and the exit status tells scripts what \
 went wrong.\n\n\
-The client secret comes from --client-secret, --client-secret-file, TOKN_CLIENT_SECRET or \
-TOKN_CLIENT_SECRET_FILE, the first that is set, else from a prompt when standard input is \
-a terminal. Tokens with a known lifetime are cached, so repeated calls in a script cost no \
-round trip.",
+The client secret comes from --client-secret, --client-secret-file or --client-secret-cmd, \
+their TOKN_ variables, or the config file, the first that is set, else from a prompt when \
+standard input is a terminal. A profile of the config file (-p NAME) holds any of the options \
+below. Tokens with a known lifetime are cached, so repeated calls in a script cost no round \
+trip.",
     after_long_help = EXAMPLES,
     disable_help_subcommand = true,
     max_term_width = 100
@@ -74,6 +80,22 @@ pub struct GlobalArgs {
     /// No warnings on stderr (errors still print)
     #[arg(short = 'q', long, global = true)]
     pub quiet: bool,
+
+    /// The config file [default: ~/.config/tokn/config.toml]
+    ///
+    /// Without it, tokn reads $XDG_CONFIG_HOME/tokn/config.toml, else
+    /// ~/.config/tokn/config.toml, when it exists. A file named here must exist.
+    #[arg(long, global = true, env = "TOKN_CONFIG", hide_env_values = true, value_name = "FILE",
+          value_hint = ValueHint::FilePath)]
+    pub config: Option<PathBuf>,
+
+    /// The profile of the config file to use [default: the profile named default]
+    ///
+    /// Its values come after the flags and the environment variables and before the
+    /// file's [defaults]. Without -p, the profile named default is used when it exists.
+    #[arg(short = 'p', long, global = true, env = "TOKN_PROFILE", hide_env_values = true,
+          value_name = "NAME", value_hint = ValueHint::Other)]
+    pub profile: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -81,6 +103,36 @@ pub enum Command {
     /// Inspect or empty the token cache
     #[command(subcommand)]
     Cache(CacheCommand),
+    /// Show the config file, its profiles, and the settings a fetch would use
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the config file's path
+    Path,
+    /// Print the profile names, one a line, sorted
+    List,
+    /// Print the settings a fetch would use, each with where it came from
+    Show(Box<ShowArgs>),
+}
+
+/// `tokn config show` takes the fetch options, to show what they would change.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    #[command(flatten)]
+    pub token: TokenArgs,
+}
+
+impl Command {
+    /// The token options of a command that takes them.
+    fn token_args(&mut self) -> Option<&mut TokenArgs> {
+        match self {
+            Command::Config(ConfigCommand::Show(show)) => Some(&mut show.token),
+            Command::Cache(_) | Command::Config(_) => None,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,9 +161,9 @@ where
     T: Into<std::ffi::OsString> + Clone,
 {
     let mut matches = Cli::command().try_get_matches_from(args)?;
-    let sources = sources(&matches);
+    let top = sources(&matches);
     if let Some((name, _)) = matches.subcommand()
-        && let Some((key, _)) = sources
+        && let Some((key, _)) = top
             .iter()
             .find(|(_, s)| *s == Some(ValueSource::CommandLine))
     {
@@ -124,9 +176,13 @@ where
             ),
         ));
     }
+    let sources = sources(deepest(&matches));
     // Taking the values out of the matches spares a copy of every argument.
     let mut cli = Cli::from_arg_matches_mut(&mut matches)?;
-    let token = std::mem::take(&mut cli.token);
+    let token = match cli.command.as_mut().and_then(Command::token_args) {
+        Some(token) => std::mem::take(token),
+        None => std::mem::take(&mut cli.token),
+    };
     let given = Layered::from_args(token, |key| {
         match sources
             .iter()
@@ -140,10 +196,22 @@ where
     Ok(Parsed { cli, given })
 }
 
+/// The matches of the innermost subcommand, where its token options are.
+fn deepest(matches: &ArgMatches) -> &ArgMatches {
+    match matches.subcommand() {
+        Some((_, inner)) => deepest(inner),
+        None => matches,
+    }
+}
+
 /// Where each token option's value came from, read before the values are taken.
 fn sources(matches: &ArgMatches) -> Vec<(&'static str, Option<ValueSource>)> {
+    // A command without token options has none of these ids.
     KEYS.iter()
-        .map(|key| (*key, matches.value_source(key)))
+        .map(|key| {
+            let known = matches.try_contains_id(key).is_ok();
+            (*key, known.then(|| matches.value_source(key)).flatten())
+        })
         .collect()
 }
 
@@ -255,6 +323,18 @@ mod tests {
     fn verbose_and_quiet_go_anywhere() {
         assert!(parse(&["cache", "clear", "-v"]).cli.global.verbose);
         assert!(parse(&["-q", "cache", "list"]).cli.global.quiet);
+    }
+
+    #[test]
+    fn config_show_takes_the_token_options() {
+        let p = parse(&["config", "show", "-p", "prod", "-s", "admin"]);
+        assert_eq!(p.cli.global.profile.as_deref(), Some("prod"));
+        let scope = p.given.scope.unwrap();
+        assert_eq!(
+            (scope.value.0, scope.source),
+            (vec!["admin".to_string()], Source::Flag)
+        );
+        assert!(parse_from(["tokn", "config", "list", "-s", "admin"]).is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod cache;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod config;
 pub mod diag;
 pub mod endpoint;
 pub mod error;
@@ -20,10 +21,12 @@ pub mod oauth;
 pub mod obtain;
 pub mod options;
 pub mod output;
+pub mod profile;
 pub mod proxy;
 pub mod redact;
 pub mod retry;
 pub mod secret;
+pub mod secret_command;
 pub mod settings;
 
 use std::process::ExitCode;
@@ -31,25 +34,29 @@ use std::time::Instant;
 
 use anyhow::Result;
 
-use cli::{CacheCommand, Command, Parsed};
-use options::{Layered, Source, Table};
+use cli::{CacheCommand, Command, ConfigCommand, GlobalArgs, Parsed};
+use options::Layered;
 use settings::Settings;
 
 /// Do what the command line asks; the exit code on success.
 pub fn run(parsed: Parsed, started: Instant) -> Result<ExitCode> {
     let Parsed { cli, given } = parsed;
-    diag::configure(cli.global.verbose, cli.global.quiet);
+    let global = &cli.global;
+    diag::configure(global.verbose, global.quiet);
     match cli.command {
-        None => commands::get::run(&Settings::resolve(&layers(given), started)?)?,
+        None => commands::get::run(&settings(global, given, started)?)?,
         Some(Command::Cache(CacheCommand::List)) => commands::cache::list()?,
         Some(Command::Cache(CacheCommand::Clear)) => commands::cache::clear()?,
+        Some(Command::Config(ConfigCommand::Path)) => commands::config::path(global)?,
+        Some(Command::Config(ConfigCommand::List)) => commands::config::list(global)?,
+        Some(Command::Config(ConfigCommand::Show(_))) => commands::config::show(global, given)?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The values given on the command line and in the environment, over the
-/// built-in defaults.
-fn layers(mut given: Layered) -> Layered {
-    given.overlay(&Table::built_in(), &Source::BuiltIn);
-    given
+/// The settings of a command that gets a token: what the user gave, over the
+/// profile, the config file's defaults and the built-ins.
+fn settings(global: &GlobalArgs, given: Layered, started: Instant) -> Result<Settings> {
+    let chosen = profile::choose(global)?;
+    Settings::resolve(&chosen.layer(given), started)
 }

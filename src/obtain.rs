@@ -3,6 +3,8 @@
 //! once), then stored. It returns the token and never prints: the commands
 //! decide what to do with it.
 
+use std::time::Instant;
+
 use anyhow::Result;
 
 use crate::cache::{Cache, Entry, Key};
@@ -12,7 +14,7 @@ use crate::http::Transport;
 use crate::oauth::client_auth::{Attempt, AuthMethod, Client};
 use crate::oauth::exchange::Exchange;
 use crate::oauth::response::Token;
-use crate::settings::{CacheUse, Settings};
+use crate::settings::{CacheUse, ClientSecret, Settings};
 
 /// A token and its lifetime.
 pub struct Obtained {
@@ -69,16 +71,24 @@ pub fn obtain(settings: &Settings) -> Result<Obtained> {
 
 /// Ask the token endpoint.
 fn fetch(settings: &Settings, remembered: Option<Attempt>) -> Result<(Token, Attempt)> {
+    // A secret command runs now, and before the --timeout clock: its time is
+    // the password manager's, not the server's.
+    let before = Instant::now();
+    let secret = settings
+        .secret
+        .as_ref()
+        .map(ClientSecret::get)
+        .transpose()?;
     let transport = Transport::new(
         &settings.token_url,
         settings.trust.clone(),
         settings.proxy.clone(),
         settings.timeout,
-        settings.deadline,
+        settings.deadline + before.elapsed(),
     )?;
     let client = Client {
         id: &settings.client_id,
-        secret: settings.secret.as_ref(),
+        secret,
         method: settings.auth,
     };
     Exchange {
@@ -121,6 +131,7 @@ fn store(
     if settings
         .secret
         .as_ref()
+        .and_then(ClientSecret::known)
         .is_some_and(|s| entry.mentions(s.expose()))
     {
         diag::verbose("* not caching: the answer contains the client secret");

@@ -295,8 +295,9 @@ options! {
     /// A secret on the command line is visible to other local users in the process list.
     /// Prefer TOKN_CLIENT_SECRET, --client-secret-file, or the prompt: with no secret given
     /// and a terminal on standard input, tokn asks for it without echo. The first of
-    /// --client-secret, --client-secret-file, TOKN_CLIENT_SECRET and TOKN_CLIENT_SECRET_FILE
-    /// that is set wins. --auth none needs no secret.
+    /// --client-secret, --client-secret-file, --client-secret-cmd, then their TOKN_ variables,
+    /// then the config file's client_secret, client_secret_file and client_secret_cmd, wins.
+    /// --auth none needs no secret.
     #[arg(long, env = "TOKN_CLIENT_SECRET", hide_env_values = true, value_name = "SECRET", value_hint = ValueHint::Other)]
     client_secret: Option<String>,
 
@@ -306,6 +307,15 @@ options! {
     /// gives a warning naming it; the secret is still used.
     #[arg(long, env = "TOKN_CLIENT_SECRET_FILE", hide_env_values = true, value_name = "PATH", value_hint = ValueHint::FilePath)]
     client_secret_file: Option<PathBuf>,
+
+    /// Run a command and use its output as the client secret
+    ///
+    /// The command runs with sh -c, standard input and standard error inherited (so a
+    /// password manager can ask to be unlocked); its standard output, one trailing newline
+    /// dropped, is the secret. It runs only when a token must be fetched: a cached token
+    /// is used without it. A non-zero exit or an empty output is a usage error.
+    #[arg(long, env = "TOKN_CLIENT_SECRET_CMD", hide_env_values = true, value_name = "COMMAND", value_hint = ValueHint::CommandString)]
+    client_secret_cmd: Option<String>,
 
     /// A scope to ask for; repeatable
     ///

@@ -1,4 +1,5 @@
 //! One file per command: what it does with the settings and the token.
 
 pub mod cache;
+pub mod config;
 pub mod get;

@@ -1,7 +1,12 @@
 //! Where the client secret comes from: the first of the flags, then the
 //! environment variables, then the config file, each in the order secret,
-//! file; and last a prompt on a terminal.
+//! file, command; and last a prompt on a terminal.
+//!
+//! A command is not run here: it runs only when a token must be fetched, so a
+//! cached token costs no trip to the password manager. The cache key then
+//! holds a hash of the command text instead of the secret.
 
+use std::cell::OnceCell;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -12,49 +17,110 @@ use crate::error::{ContextLines, usage};
 use crate::files::read_secret_file;
 use crate::options::{Layered, Sourced};
 use crate::secret::Secret;
+use crate::secret_command;
 
-/// One place the secret may come from.
-enum SecretSource<'a> {
-    Value(&'a Sourced<String>),
-    File(&'a Sourced<PathBuf>),
+/// The client secret, known or still to be asked of a command.
+pub enum ClientSecret {
+    Known(Secret),
+    Command {
+        command: String,
+        /// How messages name the option (`--client-secret-cmd`, …).
+        option: String,
+        got: OnceCell<Secret>,
+    },
 }
 
-impl SecretSource<'_> {
-    fn rank(&self) -> u8 {
+impl ClientSecret {
+    /// What identifies the secret in the cache key, hashed there.
+    pub fn identity(&self) -> String {
         match self {
-            SecretSource::Value(s) => s.source.rank(),
-            SecretSource::File(s) => s.source.rank(),
+            ClientSecret::Known(s) => format!("secret:{}", s.expose()),
+            ClientSecret::Command { command, .. } => format!("command:{command}"),
         }
     }
 
-    fn read(&self) -> Result<String> {
+    /// The secret, running the command the first time.
+    pub fn get(&self) -> Result<&Secret> {
         match self {
-            SecretSource::Value(s) => Ok(s.value.clone()),
-            SecretSource::File(s) => {
-                read_secret_file(&s.value, &s.option_name("client_secret_file"))
+            ClientSecret::Known(s) => Ok(s),
+            ClientSecret::Command {
+                command,
+                option,
+                got,
+            } => {
+                if got.get().is_none() {
+                    let value = secret_command::run(command, option)?;
+                    diag::protect_secret(&value);
+                    let _ = got.set(Secret::new(value));
+                }
+                got.get()
+                    .ok_or_else(|| usage("the secret command gave no secret"))
             }
         }
     }
+
+    /// The secret if it is known by now (a command that ran, or a value).
+    pub fn known(&self) -> Option<&Secret> {
+        match self {
+            ClientSecret::Known(s) => Some(s),
+            ClientSecret::Command { got, .. } => got.get(),
+        }
+    }
 }
 
-/// The client secret, from the strongest source that is set.
-pub fn client_secret(l: &Layered) -> Result<Secret> {
-    let mut sources: Vec<SecretSource> = Vec::new();
-    sources.extend(l.client_secret.as_ref().map(SecretSource::Value));
-    sources.extend(l.client_secret_file.as_ref().map(SecretSource::File));
+/// One place the secret may come from.
+enum Place<'a> {
+    Value(&'a Sourced<String>),
+    File(&'a Sourced<PathBuf>),
+    Command(&'a Sourced<String>),
+}
+
+impl Place<'_> {
+    fn rank(&self) -> u8 {
+        match self {
+            Place::Value(s) | Place::Command(s) => s.source.rank(),
+            Place::File(s) => s.source.rank(),
+        }
+    }
+
+    fn take(&self) -> Result<ClientSecret> {
+        let value = match self {
+            Place::Value(s) => s.value.clone(),
+            Place::File(s) => read_secret_file(&s.value, &s.option_name("client_secret_file"))?,
+            Place::Command(s) => {
+                return Ok(ClientSecret::Command {
+                    command: s.value.clone(),
+                    option: s.option_name("client_secret_cmd"),
+                    got: OnceCell::new(),
+                });
+            }
+        };
+        known(value)
+    }
+}
+
+/// The client secret, from the strongest place that is set.
+pub fn client_secret(l: &Layered) -> Result<ClientSecret> {
+    let mut places: Vec<Place> = Vec::new();
+    places.extend(l.client_secret.as_ref().map(Place::Value));
+    places.extend(l.client_secret_file.as_ref().map(Place::File));
+    places.extend(l.client_secret_cmd.as_ref().map(Place::Command));
     // Stable: within one layer, the order above is the SPEC's.
-    sources.sort_by_key(SecretSource::rank);
-    let value = match sources.first() {
-        Some(source) => source.read()?,
-        None => prompt()?,
-    };
+    places.sort_by_key(Place::rank);
+    match places.first() {
+        Some(place) => place.take(),
+        None => known(prompt()?),
+    }
+}
+
+fn known(value: String) -> Result<ClientSecret> {
     if value.is_empty() {
         return Err(usage(
             "the client secret is empty; --auth none sends no secret",
         ));
     }
     diag::protect_secret(&value);
-    Ok(Secret::new(value))
+    Ok(ClientSecret::Known(Secret::new(value)))
 }
 
 fn prompt() -> Result<String> {
@@ -62,7 +128,8 @@ fn prompt() -> Result<String> {
         return Err(
             usage("no client secret and no terminal to ask for one").context_lines(&[
                 "set TOKN_CLIENT_SECRET, pass --client-secret-file PATH (or - for standard input),",
-                "or run tokn in a terminal to be prompted; --auth none sends no secret",
+                "--client-secret-cmd COMMAND, or run tokn in a terminal to be prompted;",
+                "--auth none sends no secret",
             ]),
         );
     }

@@ -8,6 +8,8 @@
 mod credentials;
 mod transport;
 
+pub use credentials::ClientSecret;
+
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -20,14 +22,13 @@ use crate::oauth::client_auth::AuthMethod;
 use crate::oauth::request::{Field, TokenRequest};
 use crate::options::{Layered, List, Sourced};
 use crate::output::{HeaderPattern, OutputSpec};
-use crate::secret::Secret;
 
 /// What the program uses: every value checked, every default applied.
 pub struct Settings {
     pub token_url: String,
     pub client_id: String,
     /// `None` only for `--auth none`.
-    pub secret: Option<Secret>,
+    pub secret: Option<ClientSecret>,
     pub auth: AuthMethod,
     pub request: TokenRequest,
     /// The `-H` headers as given (validated), for the cache key.
@@ -83,15 +84,18 @@ impl Settings {
             .map(|h| parse_header(h))
             .collect::<Result<Vec<_>>>()?;
         let output = output_spec(l)?;
-        let (timeout, deadline) = transport::timing(l, started)?;
+        let (timeout, mut deadline) = transport::timing(l, started)?;
         let trust = transport::trust(l)?;
         let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok());
         let auth = *built_in(&l.auth, "--auth")?;
-        // The secret comes last: a usage error elsewhere should not cost a prompt.
+        // The secret comes last: a usage error elsewhere should not cost a
+        // prompt. The time a person takes to type it does not count.
+        let before = Instant::now();
         let secret = match auth {
             AuthMethod::None => None,
             _ => Some(credentials::client_secret(l)?),
         };
+        deadline += before.elapsed();
         if matches!(trust, Trust::Nothing) {
             diag::warn(
                 "-k/--insecure: TLS certificates are not checked, so anyone on the network \

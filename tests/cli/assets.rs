@@ -77,6 +77,7 @@ fn man_page() -> String {
     page.push_str(&section(description(&cmd)));
     page.push_str(&without_preamble(piece(|w| man.render_options_section(w))));
     page.push_str(&section(commands(&cmd)));
+    page.push_str(&section(profiles()));
     page.push_str(&section(exit_status()));
     page.push_str(&section(environment(&cmd)));
     page.push_str(&section(files()));
@@ -195,7 +196,40 @@ fn commands(cmd: &clap::Command) -> Roff {
     }
     roff.control("PP", []);
     roff.text([roman(
-        "Both exit 0 on an empty or missing cache. They take none of the options above.",
+        "tokn cache list and tokn cache clear exit 0 on an empty or missing cache, and the \
+         config commands exit 0 with no config file. tokn config show takes the options above, \
+         to show what they would change; the other commands take only -v, -q, --config and -p.",
+    )]);
+    roff
+}
+
+/// The PROFILES section: the config file's shape, with the example the README shows.
+fn profiles() -> Roff {
+    let mut roff = Roff::new();
+    heading(&mut roff, "PROFILES");
+    roff.text([roman(
+        "A config file (TOML; see FILES) holds named profiles, so that tokn -p prod replaces a \
+         dozen options. Each option is a key, its long name with - written _; switches take \
+         true or false, repeatable options an array (or one string). [defaults] applies to \
+         every profile, and the profile named default applies when -p is not given. A flag or \
+         an environment variable beats the profile, which beats [defaults], which beats the \
+         built-in default; a flag replaces a profile's array rather than adding to it. Paths \
+         may start with ~/, and relative ones are relative to the config file. A syntax error, \
+         an unknown key or a value of the wrong type is a usage error naming the file, the line \
+         and the key.",
+    )]);
+    roff.control("PP", []);
+    roff.control("RS", ["4"]);
+    roff.control("nf", []);
+    for line in include_str!("../../examples/config.toml").lines() {
+        roff.text([roman(line)]);
+    }
+    roff.control("fi", []);
+    roff.control("RE", []);
+    roff.control("PP", []);
+    roff.text([roman(
+        "tokn config show -p NAME prints every setting a fetch would use and where it came from \
+         (flag, env, profile, defaults or built-in), secrets as \"[redacted]\".",
     )]);
     roff
 }
@@ -255,13 +289,19 @@ fn environment(cmd: &clap::Command) -> Roff {
     let others = [
         ("TOKN_CACHE_DIR", "The token cache directory; see FILES."),
         (
+            "XDG_CONFIG_HOME",
+            "Without --config and TOKN_CONFIG, the config file is \
+             $XDG_CONFIG_HOME/tokn/config.toml when this is an absolute path.",
+        ),
+        (
             "XDG_CACHE_HOME",
             "Without TOKN_CACHE_DIR, the cache is $XDG_CACHE_HOME/tokn when this is an absolute path.",
         ),
         (
             "HOME",
-            "Without either, the cache is ~/.cache/tokn (~/Library/Caches/tokn on macOS). \
-             With none of the three set, tokn caches nothing.",
+            "Without either, the cache is ~/.cache/tokn (~/Library/Caches/tokn on macOS), and \
+             the config file ~/.config/tokn/config.toml. With none of the three set, tokn caches \
+             nothing.",
         ),
         (
             "HTTPS_PROXY",
@@ -290,6 +330,21 @@ fn environment(cmd: &clap::Command) -> Roff {
 fn files() -> Roff {
     let mut roff = Roff::new();
     heading(&mut roff, "FILES");
+    entry(
+        &mut roff,
+        vec![
+            italic("$TOKN_CONFIG"),
+            roman(", "),
+            italic("$XDG_CONFIG_HOME/tokn/config.toml"),
+            roman(", "),
+            italic("~/.config/tokn/config.toml"),
+        ],
+        "The config file with the profiles (see PROFILES), the first of these that is named \
+         (--config beats TOKN_CONFIG). No file at the default place means no profiles; a file \
+         named by --config or TOKN_CONFIG must exist. A file that holds a client_secret and \
+         that group or others can read gives a warning naming it: prefer client_secret_cmd or \
+         client_secret_file, and mode 0600.",
+    );
     entry(
         &mut roff,
         vec![

@@ -103,7 +103,8 @@ fn missing_url_id_and_secret_name_the_ways_to_pass_them() {
         out.stderr,
         "tokn: error: no client secret and no terminal to ask for one\n  \
          set TOKN_CLIENT_SECRET, pass --client-secret-file PATH (or - for standard input),\n  \
-         or run tokn in a terminal to be prompted; --auth none sends no secret\n"
+         --client-secret-cmd COMMAND, or run tokn in a terminal to be prompted;\n  \
+         --auth none sends no secret\n"
     );
 }
 

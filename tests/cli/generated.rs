@@ -75,7 +75,7 @@ fn bash_completes_option_names() {
     assert_eq!(bash_completions(&["tokn", "--fo"]), ["--format"]);
     assert_eq!(
         bash_completions(&["tokn", "--client-secret-"]),
-        ["--client-secret-file"]
+        ["--client-secret-file", "--client-secret-cmd"]
     );
 }
 
@@ -96,8 +96,20 @@ fn bash_completes_the_values_of_format_and_auth() {
 fn bash_completes_the_cache_subcommands() {
     assert_eq!(
         bash_completions(&["tokn", "cache", ""]),
-        // -v and -q are global: every command takes them.
-        ["-v", "-q", "-h", "--verbose", "--quiet", "--help", "list", "clear"]
+        // -v, -q, --config and -p are global: every command takes them.
+        [
+            "-v",
+            "-q",
+            "-p",
+            "-h",
+            "--verbose",
+            "--quiet",
+            "--config",
+            "--profile",
+            "--help",
+            "list",
+            "clear"
+        ]
     );
 }
 

@@ -13,6 +13,7 @@ mod hostile;
 mod interop;
 mod network;
 mod output;
+mod profiles;
 mod prompt;
 mod properties;
 mod retry;
