@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tokn_global_optspecs
-    string join \n v/verbose q/quiet config= p/profile= u/token-url= i/client-id= client-secret= client-secret-file= client-secret-cmd= s/scope= d/data= H/header= grant-type= auth= f/format= header-name= header-pattern= timeout= retry= cacert= k/insecure allow-http no-cache refresh min-ttl= h/help V/version
+    string join \n v/verbose q/quiet config= p/profile= u/token-url= i/client-id= client-secret= client-secret-file= client-secret-cmd= s/scope= d/data= H/header= grant-type= audience= resource= refresh-token-file= username= password-file= password-cmd= assertion-file= subject-token-file= subject-token-type= actor-token-file= actor-token-type= requested-token-type= device-url= authorize-url= redirect-uri= no-browser login-timeout= auth= f/format= header-name= header-pattern= timeout= retry= cacert= k/insecure allow-http no-cache refresh min-ttl= h/help V/version
 end
 
 function __fish_tokn_needs_command
@@ -35,6 +35,22 @@ complete -c tokn -n "__fish_tokn_needs_command" -s s -l scope -d 'A scope to ask
 complete -c tokn -n "__fish_tokn_needs_command" -s d -l data -d 'An extra form field, such as audience=… or resource=…; repeatable' -r -f
 complete -c tokn -n "__fish_tokn_needs_command" -s H -l header -d 'An extra header on the token request; repeatable' -r -f
 complete -c tokn -n "__fish_tokn_needs_command" -l grant-type -d 'The grant type [default: client_credentials]' -r -f
+complete -c tokn -n "__fish_tokn_needs_command" -l audience -d 'An audience to ask the token for (RFC 8693); repeatable, any grant' -r -f
+complete -c tokn -n "__fish_tokn_needs_command" -l resource -d 'A resource to ask the token for (RFC 8707); repeatable, any grant' -r -f
+complete -c tokn -n "__fish_tokn_needs_command" -l refresh-token-file -d 'refresh_token: read the refresh token from a file (\'-\' for standard input)' -r -F
+complete -c tokn -n "__fish_tokn_needs_command" -l username -d 'password: the resource owner\'s user name' -r -f -a "(__fish_complete_users)"
+complete -c tokn -n "__fish_tokn_needs_command" -l password-file -d 'password: read the password from a file (\'-\' for standard input)' -r -F
+complete -c tokn -n "__fish_tokn_needs_command" -l password-cmd -d 'password: run a command and use its output as the password' -r -f -a "(__fish_complete_command)"
+complete -c tokn -n "__fish_tokn_needs_command" -l assertion-file -d 'jwt-bearer: read the assertion from a file (\'-\' for standard input)' -r -F
+complete -c tokn -n "__fish_tokn_needs_command" -l subject-token-file -d 'token-exchange: read the subject token from a file (\'-\' for standard input)' -r -F
+complete -c tokn -n "__fish_tokn_needs_command" -l subject-token-type -d 'token-exchange: the subject token\'s type [default: jwt]' -r -f
+complete -c tokn -n "__fish_tokn_needs_command" -l actor-token-file -d 'token-exchange: read the actor token from a file (\'-\' for standard input)' -r -F
+complete -c tokn -n "__fish_tokn_needs_command" -l actor-token-type -d 'token-exchange: the actor token\'s type [default: jwt]' -r -f
+complete -c tokn -n "__fish_tokn_needs_command" -l requested-token-type -d 'token-exchange: the type of token to ask for, such as access_token or jwt' -r -f
+complete -c tokn -n "__fish_tokn_needs_command" -l device-url -d 'device: the device authorization endpoint (RFC 8628)' -r -f
+complete -c tokn -n "__fish_tokn_needs_command" -l authorize-url -d 'authorization_code: the authorization endpoint, opened in a browser' -r -f
+complete -c tokn -n "__fish_tokn_needs_command" -l redirect-uri -d 'authorization_code: the redirect URI, http://127.0.0.1:PORT/PATH' -r -f
+complete -c tokn -n "__fish_tokn_needs_command" -l login-timeout -d 'authorization_code: seconds to wait for the sign-in [default: 300]' -r -f
 complete -c tokn -n "__fish_tokn_needs_command" -l auth -d 'How the client authenticates [default: auto]' -r -f -a "auto\t'Basic, then the same request once more with post if the answer is 400 or 401'
 basic\t'An HTTP Basic header with the form-urlencoded ID and secret (RFC 6749 2.3.1)'
 post\t'client_id and client_secret in the form body'
@@ -51,6 +67,7 @@ complete -c tokn -n "__fish_tokn_needs_command" -l cacert -d 'CA certificates (P
 complete -c tokn -n "__fish_tokn_needs_command" -l min-ttl -d 'Seconds a cached token must still be valid to be reused [default: 60]' -r -f
 complete -c tokn -n "__fish_tokn_needs_command" -s v -l verbose -d 'Print the request and the response to stderr, secrets redacted'
 complete -c tokn -n "__fish_tokn_needs_command" -s q -l quiet -d 'No warnings on stderr (errors still print)'
+complete -c tokn -n "__fish_tokn_needs_command" -l no-browser -d 'authorization_code: print the sign-in URL without opening a browser'
 complete -c tokn -n "__fish_tokn_needs_command" -s k -l insecure -d 'Skip TLS certificate verification (prints a warning every time)'
 complete -c tokn -n "__fish_tokn_needs_command" -l allow-http -d 'Allow a plain http:// token URL to a host that is not loopback'
 complete -c tokn -n "__fish_tokn_needs_command" -l no-cache -d 'Neither read nor write the token cache for this call'
@@ -64,7 +81,7 @@ complete -c tokn -n "__fish_tokn_using_subcommand cache; and not __fish_seen_sub
 complete -c tokn -n "__fish_tokn_using_subcommand cache; and not __fish_seen_subcommand_from list clear" -s v -l verbose -d 'Print the request and the response to stderr, secrets redacted'
 complete -c tokn -n "__fish_tokn_using_subcommand cache; and not __fish_seen_subcommand_from list clear" -s q -l quiet -d 'No warnings on stderr (errors still print)'
 complete -c tokn -n "__fish_tokn_using_subcommand cache; and not __fish_seen_subcommand_from list clear" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tokn -n "__fish_tokn_using_subcommand cache; and not __fish_seen_subcommand_from list clear" -f -a "list" -d 'Print one line per cached token: token URL, client ID, scopes, remaining lifetime'
+complete -c tokn -n "__fish_tokn_using_subcommand cache; and not __fish_seen_subcommand_from list clear" -f -a "list" -d 'Print one line per cached token: token URL, client ID, scopes, lifetime, refresh'
 complete -c tokn -n "__fish_tokn_using_subcommand cache; and not __fish_seen_subcommand_from list clear" -f -a "clear" -d 'Remove every cached token'
 complete -c tokn -n "__fish_tokn_using_subcommand cache; and __fish_seen_subcommand_from list" -l config -d 'The config file [default: ~/.config/tokn/config.toml]' -r -F
 complete -c tokn -n "__fish_tokn_using_subcommand cache; and __fish_seen_subcommand_from list" -s p -l profile -d 'The profile of the config file to use [default: the profile named default]' -r -f
@@ -103,6 +120,22 @@ complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcom
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s d -l data -d 'An extra form field, such as audience=… or resource=…; repeatable' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s H -l header -d 'An extra header on the token request; repeatable' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l grant-type -d 'The grant type [default: client_credentials]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l audience -d 'An audience to ask the token for (RFC 8693); repeatable, any grant' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l resource -d 'A resource to ask the token for (RFC 8707); repeatable, any grant' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l refresh-token-file -d 'refresh_token: read the refresh token from a file (\'-\' for standard input)' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l username -d 'password: the resource owner\'s user name' -r -f -a "(__fish_complete_users)"
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l password-file -d 'password: read the password from a file (\'-\' for standard input)' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l password-cmd -d 'password: run a command and use its output as the password' -r -f -a "(__fish_complete_command)"
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l assertion-file -d 'jwt-bearer: read the assertion from a file (\'-\' for standard input)' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l subject-token-file -d 'token-exchange: read the subject token from a file (\'-\' for standard input)' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l subject-token-type -d 'token-exchange: the subject token\'s type [default: jwt]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l actor-token-file -d 'token-exchange: read the actor token from a file (\'-\' for standard input)' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l actor-token-type -d 'token-exchange: the actor token\'s type [default: jwt]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l requested-token-type -d 'token-exchange: the type of token to ask for, such as access_token or jwt' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l device-url -d 'device: the device authorization endpoint (RFC 8628)' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l authorize-url -d 'authorization_code: the authorization endpoint, opened in a browser' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l redirect-uri -d 'authorization_code: the redirect URI, http://127.0.0.1:PORT/PATH' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l login-timeout -d 'authorization_code: seconds to wait for the sign-in [default: 300]' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l auth -d 'How the client authenticates [default: auto]' -r -f -a "auto\t'Basic, then the same request once more with post if the answer is 400 or 401'
 basic\t'An HTTP Basic header with the form-urlencoded ID and secret (RFC 6749 2.3.1)'
 post\t'client_id and client_secret in the form body'
@@ -119,6 +152,7 @@ complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcom
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l min-ttl -d 'Seconds a cached token must still be valid to be reused [default: 60]' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'The config file [default: ~/.config/tokn/config.toml]' -r -F
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s p -l profile -d 'The profile of the config file to use [default: the profile named default]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l no-browser -d 'authorization_code: print the sign-in URL without opening a browser'
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s k -l insecure -d 'Skip TLS certificate verification (prints a warning every time)'
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l allow-http -d 'Allow a plain http:// token URL to a host that is not loopback'
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l no-cache -d 'Neither read nor write the token cache for this call'

@@ -37,6 +37,10 @@ pub struct Entry {
     pub expires_at: u64,
     /// The provider's answer, every field.
     pub answer: Map<String, Value>,
+    /// The refresh token to use when the access token runs out: the latest
+    /// answer's, or the one before when that answer brought none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
 }
 
 impl Entry {
@@ -57,7 +61,14 @@ impl Entry {
             method,
             expires_at,
             answer,
+            refresh_token: None,
         }
+    }
+
+    /// This entry, keeping `refresh_token` for later.
+    pub fn with_refresh_token(mut self, refresh_token: Option<String>) -> Entry {
+        self.refresh_token = refresh_token;
+        self
     }
 
     /// Whether `text` appears anywhere in the stored form of this entry, as
@@ -111,10 +122,14 @@ impl Key {
             .scope
             .as_deref()
             .map_or(Vec::new(), |s| s.split(' ').collect());
+        let grant = settings.grant.identity();
         let counts = [
             scopes.len().to_string(),
             settings.request.extra.len().to_string(),
             settings.extra_headers.len().to_string(),
+            settings.request.audience.len().to_string(),
+            settings.request.resource.len().to_string(),
+            grant.len().to_string(),
         ];
         parts.push(&counts[0]);
         parts.extend(scopes);
@@ -128,6 +143,14 @@ impl Key {
             parts.push(name);
             parts.push(value);
         }
+        // The grant and a SHA-256 of each secret input: a token exchanged for
+        // one subject is never served for another.
+        parts.push(&counts[3]);
+        parts.extend(settings.request.audience.iter().map(String::as_str));
+        parts.push(&counts[4]);
+        parts.extend(settings.request.resource.iter().map(String::as_str));
+        parts.push(&counts[5]);
+        parts.extend(grant.iter().map(String::as_str));
         Key(hex(sha256(&length_prefixed(&parts)).as_ref()))
     }
 }
@@ -141,6 +164,11 @@ fn length_prefixed(parts: &[&str]) -> Vec<u8> {
         out.extend_from_slice(part.as_bytes());
     }
     out
+}
+
+/// SHA-256 in lowercase hex.
+pub fn sha256_hex(data: &[u8]) -> String {
+    hex(sha256(data).as_ref())
 }
 
 fn sha256(data: &[u8]) -> ring::digest::Digest {

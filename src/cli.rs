@@ -137,7 +137,7 @@ impl Command {
 
 #[derive(Debug, Subcommand)]
 pub enum CacheCommand {
-    /// Print one line per cached token: token URL, client ID, scopes, remaining lifetime
+    /// Print one line per cached token: token URL, client ID, scopes, lifetime, refresh
     List,
     /// Remove every cached token
     Clear,

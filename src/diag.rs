@@ -97,6 +97,11 @@ pub fn warn(message: &str) {
     }
 }
 
+/// A line a person must read to go on (where to sign in), whatever `-q` says.
+pub fn notice(line: &str) {
+    emit(&[clean(line)]);
+}
+
 /// A `-v` line, already prefixed by the caller with `>`, `<` or `*`.
 pub fn verbose(line: &str) {
     if is_verbose() {

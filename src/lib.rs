@@ -7,6 +7,7 @@
 //! error to an exit code (`error`). Everything written to stderr goes through
 //! `diag`, which strips control characters and redacts secrets.
 
+pub mod browser;
 pub mod cache;
 pub mod cli;
 pub mod clock;
@@ -15,8 +16,10 @@ pub mod config;
 pub mod diag;
 pub mod endpoint;
 pub mod error;
+pub mod fetch;
 pub mod files;
 pub mod http;
+pub mod interrupt;
 pub mod oauth;
 pub mod obtain;
 pub mod options;

@@ -3,16 +3,14 @@
 //! once), then stored. It returns the token and never prints: the commands
 //! decide what to do with it.
 
-use std::time::Instant;
-
 use anyhow::Result;
 
 use crate::cache::{Cache, Entry, Key};
 use crate::clock;
 use crate::diag;
-use crate::http::Transport;
-use crate::oauth::client_auth::{Attempt, AuthMethod, Client};
-use crate::oauth::exchange::Exchange;
+use crate::error::{Exit, Failure};
+use crate::fetch::{self, fetch};
+use crate::oauth::client_auth::{Attempt, AuthMethod};
 use crate::oauth::response::Token;
 use crate::settings::{CacheUse, ClientSecret, Settings};
 
@@ -28,35 +26,65 @@ pub struct Obtained {
 /// What a look into the cache found.
 enum Look {
     Hit(Obtained),
-    /// No usable token; the `auto` method that worked last time, if known.
-    Miss(Option<Attempt>),
+    /// No usable token; the `auto` method that worked last time, and the
+    /// entry's refresh token, if known.
+    Miss {
+        remembered: Option<Attempt>,
+        refresh_token: Option<String>,
+    },
 }
+
+const MISS: Look = Look::Miss {
+    remembered: None,
+    refresh_token: None,
+};
 
 pub fn obtain(settings: &Settings) -> Result<Obtained> {
     let cache = settings.cache.and_then(|_| Cache::open());
     let key = cache.as_ref().map(|_| Key::of(settings));
-    let mut remembered = None;
+    let mut missed = MISS;
     let mut lock = None;
     if let (Some(cache), Some(key), Some(use_)) = (&cache, &key, settings.cache) {
-        match look(settings, cache, key, use_, true) {
-            Look::Hit(found) => return Ok(found),
-            Look::Miss(r) => remembered = r,
-        }
-        lock = cache.lock(key, settings.deadline)?;
-        // Another process may have fetched it while this one waited for the lock,
-        // or between the first look and taking the lock.
-        if lock.is_some()
-            && let Look::Hit(found) = look(settings, cache, key, use_, false)
-        {
+        missed = look(settings, cache, key, use_, true);
+        if let Look::Hit(found) = missed {
             return Ok(found);
         }
+        lock = cache.lock(key, settings.lock_deadline)?;
+        // Another process may have fetched it while this one waited for the lock,
+        // or between the first look and taking the lock.
+        if lock.is_some() {
+            missed = look(settings, cache, key, use_, false);
+            if let Look::Hit(found) = missed {
+                return Ok(found);
+            }
+        }
     }
-    let (token, worked) = fetch(settings, remembered)?;
+    let Look::Miss {
+        remembered,
+        refresh_token,
+    } = missed
+    else {
+        return Err(Failure::new(Exit::Bug, "a cache hit was not served").into());
+    };
+    let (token, worked, kept) = match refresh_token {
+        Some(old) => refresh_or_fetch(settings, old, remembered)?,
+        None => {
+            let (token, worked) = fetch(settings, remembered)?;
+            (token, worked, None)
+        }
+    };
     let now = clock::now();
     let expires_at = token.expires_in.map(|s| now.saturating_add(s));
     match (&cache, &key, expires_at) {
         (Some(cache), Some(key), Some(expires_at)) if lock.is_some() => {
-            store(settings, cache, key, &token, worked, expires_at, now);
+            let fresh = Fresh {
+                token: &token,
+                worked,
+                refresh_token: refresh_token_of(&token).or(kept),
+                expires_at,
+                now,
+            };
+            store(settings, cache, key, &fresh);
         }
         (Some(_), _, None) => diag::verbose("* not caching: the answer gives no expires_in"),
         _ => {}
@@ -69,49 +97,68 @@ pub fn obtain(settings: &Settings) -> Result<Obtained> {
     })
 }
 
-/// Ask the token endpoint.
-fn fetch(settings: &Settings, remembered: Option<Attempt>) -> Result<(Token, Attempt)> {
-    // A secret command runs now, and before the --timeout clock: its time is
-    // the password manager's, not the server's.
-    let before = Instant::now();
-    let secret = settings
-        .secret
-        .as_ref()
-        .map(ClientSecret::get)
-        .transpose()?;
-    let transport = Transport::new(
-        &settings.token_url,
-        settings.trust.clone(),
-        settings.proxy.clone(),
-        settings.timeout,
-        settings.deadline + before.elapsed(),
-    )?;
-    let client = Client {
-        id: &settings.client_id,
-        secret,
-        method: settings.auth,
-    };
-    Exchange {
-        transport: &transport,
-        client: &client,
-        request: &settings.request,
-        headers: &settings.extra_headers,
-        retries: settings.retries,
+/// Refresh with the cached refresh token (RFC 6749 §6); only if the server
+/// refuses it as `invalid_grant` run the original grant again, which for a
+/// sign-in means signing in anew. Also returns the refresh token to keep when
+/// the answer brings no new one.
+fn refresh_or_fetch(
+    settings: &Settings,
+    old: String,
+    remembered: Option<Attempt>,
+) -> Result<(Token, Attempt, Option<String>)> {
+    diag::verbose("* refreshing the token with the cached refresh token");
+    match fetch::refresh(settings, &old, remembered)? {
+        Ok((token, worked)) => {
+            diag::verbose(if refresh_token_of(&token).is_some() {
+                "* refreshed; the answer brings a new refresh token, which replaces the old"
+            } else {
+                "* refreshed; the cached refresh token is kept"
+            });
+            Ok((token, worked, Some(old)))
+        }
+        Err(refused) if refused.error() == Some("invalid_grant") => {
+            diag::verbose(&format!(
+                "* the refresh token was refused (invalid_grant); {}",
+                if settings.grant.is_interactive() {
+                    "signing in again"
+                } else {
+                    "asking with the original grant"
+                }
+            ));
+            let (token, worked) = fetch(settings, remembered)?;
+            Ok((token, worked, None))
+        }
+        Err(refused) => Err(refused.into_failure().into()),
     }
-    .run(remembered)
+}
+
+/// The answer's refresh token, if it brings one.
+fn refresh_token_of(token: &Token) -> Option<String> {
+    match token.fields.get("refresh_token") {
+        Some(serde_json::Value::String(t)) if !t.is_empty() => Some(t.clone()),
+        _ => None,
+    }
+}
+
+/// A token just received, and what goes into its cache entry with it.
+struct Fresh<'a> {
+    token: &'a Token,
+    worked: Attempt,
+    refresh_token: Option<String>,
+    expires_at: u64,
+    now: u64,
 }
 
 /// Write the fresh token to the cache, unless it cannot be reused anyway or the
-/// provider echoed the secret into its answer (the secret never goes to disk).
-fn store(
-    settings: &Settings,
-    cache: &Cache,
-    key: &Key,
-    token: &Token,
-    worked: Attempt,
-    expires_at: u64,
-    now: u64,
-) {
+/// provider echoed a secret into its answer (secrets never go to disk).
+fn store(settings: &Settings, cache: &Cache, key: &Key, fresh: &Fresh) {
+    let Fresh {
+        token,
+        worked,
+        expires_at,
+        now,
+        ..
+    } = *fresh;
     if expires_at <= now {
         diag::verbose("* not caching: the token has already expired");
         return;
@@ -127,7 +174,8 @@ fn store(
         (settings.auth == AuthMethod::Auto).then(|| worked.name().to_string()),
         expires_at,
         token.fields.clone(),
-    );
+    )
+    .with_refresh_token(fresh.refresh_token.clone());
     if settings
         .secret
         .as_ref()
@@ -135,6 +183,15 @@ fn store(
         .is_some_and(|s| entry.mentions(s.expose()))
     {
         diag::verbose("* not caching: the answer contains the client secret");
+        return;
+    }
+    if settings
+        .grant
+        .known_secrets()
+        .iter()
+        .any(|s| entry.mentions(s))
+    {
+        diag::verbose("* not caching: the answer contains a secret input of the grant");
         return;
     }
     cache.write(key, &entry);
@@ -152,29 +209,32 @@ fn look(settings: &Settings, cache: &Cache, key: &Key, use_: CacheUse, first_loo
     };
     let Some(entry) = cache.read(key).filter(|e| e.is_for(settings)) else {
         say("* no cached token");
-        return Look::Miss(None);
+        return MISS;
     };
-    let remembered = entry.remembered();
+    let miss = Look::Miss {
+        remembered: entry.remembered(),
+        refresh_token: entry.refresh_token.clone(),
+    };
     if use_.refresh {
         say("* --refresh: fetching a new token to replace the cached one");
-        return Look::Miss(remembered);
+        return miss;
     }
     let now = clock::now();
     let left = entry.expires_at.saturating_sub(now);
     if left == 0 {
         say("* the cached token has expired; fetching a new one");
-        return Look::Miss(remembered);
+        return miss;
     }
     if left < use_.min_ttl {
         say(&format!(
             "* the cached token has {left} s left, less than --min-ttl {}; fetching a new one",
             use_.min_ttl
         ));
-        return Look::Miss(remembered);
+        return miss;
     }
     let Some(token) = entry.token() else {
         say("* the cached entry holds no usable token; fetching a new one");
-        return Look::Miss(remembered);
+        return miss;
     };
     diag::protect_token(&token.access_token);
     diag::verbose(&format!("* token from the cache, {left} s left"));

@@ -206,6 +206,9 @@ impl ConfigValue for PathBuf {
     }
 }
 
+/// The heading of the grants' own options in `--help`.
+const GRANTS: &str = "Grants";
+
 /// Keys whose values are secrets: `config show` prints them as `"[redacted]"`.
 pub const SECRET_KEYS: &[&str] = &["client_secret"];
 
@@ -327,8 +330,9 @@ options! {
     /// An extra form field, such as audience=… or resource=…; repeatable
     ///
     /// The argument is split at the first '=', and tokn form-urlencodes both sides. A key
-    /// given again is sent again, in order. The fields tokn sets itself (grant_type, scope,
-    /// client_id, client_secret) are refused: use their options.
+    /// given again is sent again, in order, after every field tokn sets. The fields tokn sets
+    /// itself (grant_type, scope, client_id, client_secret and each grant's own fields, such as
+    /// refresh_token or subject_token) are refused: use their options.
     #[arg(short = 'd', long, value_name = "KEY=VALUE", value_hint = ValueHint::Other)]
     data: Vec<String>,
 
@@ -341,9 +345,126 @@ options! {
 
     /// The grant type [default: client_credentials]
     ///
-    /// Any value other than client_credentials is sent as given, for custom grants.
+    /// client_credentials, refresh_token, password, jwt-bearer, token-exchange, device, and
+    /// authorization_code (or code); each takes its inputs from the options under "Grants".
+    /// Any other value, a full URN included, is sent as given, for custom grants, with their
+    /// fields from -d.
     #[arg(long, env = "TOKN_GRANT_TYPE", hide_env_values = true, value_name = "TYPE", value_hint = ValueHint::Other)]
     grant_type: Option<String>,
+
+    /// An audience to ask the token for (RFC 8693); repeatable, any grant
+    ///
+    /// Each value is sent as its own audience field, after scope and in the order given.
+    #[arg(long, env = "TOKN_AUDIENCE", hide_env_values = true, value_name = "VALUE", value_hint = ValueHint::Other)]
+    audience: Vec<String>,
+
+    /// A resource to ask the token for (RFC 8707); repeatable, any grant
+    ///
+    /// Each value is sent as its own resource field, after the audience fields and in the
+    /// order given.
+    #[arg(long, env = "TOKN_RESOURCE", hide_env_values = true, value_name = "URI", value_hint = ValueHint::Url)]
+    resource: Vec<String>,
+
+    /// refresh_token: read the refresh token from a file ('-' for standard input)
+    ///
+    /// TOKN_REFRESH_TOKEN holds the token itself and comes after this flag. One trailing
+    /// newline is dropped.
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath, help_heading = GRANTS)]
+    refresh_token_file: Option<PathBuf>,
+
+    /// password: the resource owner's user name
+    #[arg(long, env = "TOKN_USERNAME", hide_env_values = true, value_name = "NAME", value_hint = ValueHint::Username,
+          help_heading = GRANTS)]
+    username: Option<String>,
+
+    /// password: read the password from a file ('-' for standard input)
+    ///
+    /// The first of --password-file, TOKN_PASSWORD (the password itself), --password-cmd and
+    /// the config file's password_file and password_cmd wins; else tokn asks for it without
+    /// echo when standard input is a terminal.
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath, help_heading = GRANTS)]
+    password_file: Option<PathBuf>,
+
+    /// password: run a command and use its output as the password
+    ///
+    /// Like --client-secret-cmd: sh -c, standard input and standard error inherited, one
+    /// trailing newline dropped; it runs only when a token must be fetched.
+    #[arg(long, env = "TOKN_PASSWORD_CMD", hide_env_values = true, value_name = "COMMAND",
+          value_hint = ValueHint::CommandString, help_heading = GRANTS)]
+    password_cmd: Option<String>,
+
+    /// jwt-bearer: read the assertion from a file ('-' for standard input)
+    ///
+    /// Sent as the assertion field (RFC 7523 2.1). TOKN_ASSERTION holds the assertion itself
+    /// and comes after this flag.
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath, help_heading = GRANTS)]
+    assertion_file: Option<PathBuf>,
+
+    /// token-exchange: read the subject token from a file ('-' for standard input)
+    ///
+    /// TOKN_SUBJECT_TOKEN holds the token itself and comes after this flag. In CI, this is
+    /// typically the job's own OIDC token, exchanged for a token of another service.
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath, help_heading = GRANTS)]
+    subject_token_file: Option<PathBuf>,
+
+    /// token-exchange: the subject token's type [default: jwt]
+    ///
+    /// access_token, refresh_token, id_token, jwt, saml1 and saml2 stand for their
+    /// urn:ietf:params:oauth:token-type: names; any other value is sent as given.
+    #[arg(long, env = "TOKN_SUBJECT_TOKEN_TYPE", hide_env_values = true, value_name = "TYPE",
+          value_hint = ValueHint::Other, help_heading = GRANTS)]
+    subject_token_type: Option<String>,
+
+    /// token-exchange: read the actor token from a file ('-' for standard input)
+    ///
+    /// TOKN_ACTOR_TOKEN holds the token itself and comes after this flag.
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath, help_heading = GRANTS)]
+    actor_token_file: Option<PathBuf>,
+
+    /// token-exchange: the actor token's type [default: jwt]
+    #[arg(long, env = "TOKN_ACTOR_TOKEN_TYPE", hide_env_values = true, value_name = "TYPE",
+          value_hint = ValueHint::Other, help_heading = GRANTS)]
+    actor_token_type: Option<String>,
+
+    /// token-exchange: the type of token to ask for, such as access_token or jwt
+    #[arg(long, env = "TOKN_REQUESTED_TOKEN_TYPE", hide_env_values = true, value_name = "TYPE",
+          value_hint = ValueHint::Other, help_heading = GRANTS)]
+    requested_token_type: Option<String>,
+
+    /// device: the device authorization endpoint (RFC 8628)
+    ///
+    /// tokn asks it for a code, prints on standard error where to enter it, and waits while
+    /// a person signs in elsewhere. A public client passes --auth none.
+    #[arg(long, env = "TOKN_DEVICE_URL", hide_env_values = true, value_name = "URL", value_hint = ValueHint::Url,
+          help_heading = GRANTS)]
+    device_url: Option<String>,
+
+    /// authorization_code: the authorization endpoint, opened in a browser
+    ///
+    /// tokn listens on 127.0.0.1 for the redirect, with a random state and a PKCE S256
+    /// challenge (RFC 7636, RFC 8252). A public client passes --auth none.
+    #[arg(long, env = "TOKN_AUTHORIZE_URL", hide_env_values = true, value_name = "URL", value_hint = ValueHint::Url,
+          help_heading = GRANTS)]
+    authorize_url: Option<String>,
+
+    /// authorization_code: the redirect URI, http://127.0.0.1:PORT/PATH
+    ///
+    /// For a provider that allows only a registered port. Without it tokn listens on a free
+    /// port with the path /callback. http://localhost:PORT/PATH is accepted too.
+    #[arg(long, env = "TOKN_REDIRECT_URI", hide_env_values = true, value_name = "URI", value_hint = ValueHint::Url,
+          help_heading = GRANTS)]
+    redirect_uri: Option<String>,
+
+    /// authorization_code: print the sign-in URL without opening a browser
+    #[arg(long, help_heading = GRANTS)]
+    no_browser: bool,
+
+    /// authorization_code: seconds to wait for the sign-in [default: 300]
+    ///
+    /// When it runs out, tokn exits with status 3.
+    #[arg(long, env = "TOKN_LOGIN_TIMEOUT", hide_env_values = true, value_name = "SECONDS", value_hint = ValueHint::Other,
+          value_parser = parse_seconds, help_heading = GRANTS)]
+    login_timeout: Option<f64>,
 
     /// How the client authenticates [default: auto]
     ///
@@ -436,6 +557,7 @@ impl Table {
             timeout: Some(30.0),
             retry: Some(2),
             min_ttl: Some(60),
+            login_timeout: Some(300.0),
             ..Table::default()
         }
     }

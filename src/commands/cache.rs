@@ -8,7 +8,8 @@ use crate::diag;
 use crate::error::{Exit, Failure};
 use crate::output;
 
-/// One line per cached token: URL, client ID, scopes, lifetime; never a token.
+/// One line per cached token: URL, client ID, scopes, lifetime, and `refresh`
+/// when the entry holds a refresh token; never a token.
 pub fn list() -> Result<()> {
     let Some(cache) = Cache::existing() else {
         return Ok(());
@@ -28,11 +29,16 @@ pub fn list() -> Result<()> {
             format!("expires in {}", cache::human_duration(left))
         };
         text.push_str(&format!(
-            "{}  {}  {}  {}\n",
+            "{}  {}  {}  {}{}\n",
             diag::clean(&entry.token_url),
             diag::clean(&entry.client_id),
             diag::clean(&scopes),
-            life
+            life,
+            if entry.refresh_token.is_some() {
+                "  refresh"
+            } else {
+                ""
+            }
         ));
     }
     output::print(&text)

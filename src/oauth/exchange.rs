@@ -12,10 +12,45 @@ use crate::error::{Exit, Failure};
 use crate::http::{Reply, Transport};
 use crate::oauth::client_auth::{Attempt, Client};
 use crate::oauth::refusal;
-use crate::oauth::request::{Outgoing, TokenRequest};
+use crate::oauth::request::{Form, Outgoing};
 use crate::oauth::response::{self, Rejection, Token};
 use crate::redact;
 use crate::retry;
+
+/// Errors a server gives only to a client it has authenticated (RFC 8628 §3.5):
+/// the other method would get the same answer.
+const CLIENT_ACCEPTED: &[&str] = &[
+    "authorization_pending",
+    "slow_down",
+    "access_denied",
+    "expired_token",
+];
+
+/// An answer without a token: each attempt's refusal, and the last reply.
+pub struct Refused {
+    pub refusals: Vec<(Attempt, Rejection)>,
+    pub last: Reply,
+}
+
+impl Refused {
+    /// The OAuth `error` of the last answer, if it had one.
+    pub fn error(&self) -> Option<&str> {
+        self.refusals
+            .last()
+            .and_then(|(_, r)| r.oauth())
+            .map(|o| o.error.as_str())
+    }
+
+    /// The attempt that got the last answer.
+    pub fn attempt(&self) -> Option<Attempt> {
+        self.refusals.last().map(|(a, _)| *a)
+    }
+
+    /// The error the user reads.
+    pub fn into_failure(self) -> Failure {
+        refusal::report(&self.refusals, &self.last)
+    }
+}
 
 /// What to do after an answer without a token.
 #[derive(Debug, PartialEq, Eq)]
@@ -29,8 +64,11 @@ pub enum Step {
 /// `auto`'s rule: another method only after a 400 or 401 refusal, and only if
 /// one is left.
 pub fn next_step(rejection: &Rejection, attempts_left: usize) -> Step {
-    let about_credentials =
-        matches!(rejection.status(), 400 | 401) && matches!(rejection, Rejection::Refused { .. });
+    let about_credentials = matches!(rejection.status(), 400 | 401)
+        && matches!(rejection, Rejection::Refused { .. })
+        && !rejection
+            .oauth()
+            .is_some_and(|o| CLIENT_ACCEPTED.contains(&o.error.as_str()));
     if about_credentials && attempts_left > 0 {
         Step::FallBack
     } else {
@@ -42,7 +80,7 @@ pub fn next_step(rejection: &Rejection, attempts_left: usize) -> Step {
 pub struct Exchange<'a> {
     pub transport: &'a Transport,
     pub client: &'a Client<'a>,
-    pub request: &'a TokenRequest,
+    pub request: &'a dyn Form,
     pub headers: &'a [(String, String)],
     pub retries: u32,
 }
@@ -50,12 +88,29 @@ pub struct Exchange<'a> {
 impl Exchange<'_> {
     /// Ask for a token; on success, also say which attempt worked.
     pub fn run(&self, remembered: Option<Attempt>) -> Result<(Token, Attempt)> {
+        self.ask(remembered, interpret)?
+            .map_err(|refused| refused.into_failure().into())
+    }
+
+    /// Ask for a token, and hand a refusal back to the caller to judge (a
+    /// device poll that is pending, a refresh token that is no longer good).
+    pub fn token(&self, remembered: Option<Attempt>) -> Result<Result<(Token, Attempt), Refused>> {
+        self.ask(remembered, interpret)
+    }
+
+    /// Send the request with each attempt in turn until one gets an answer
+    /// that `read` accepts or that is not worth another attempt.
+    pub fn ask<T>(
+        &self,
+        remembered: Option<Attempt>,
+        read: impl Fn(&Reply) -> Result<T, Rejection>,
+    ) -> Result<Result<(T, Attempt), Refused>> {
         let attempts = self.client.method.attempts(remembered);
         let mut refusals: Vec<(Attempt, Rejection)> = Vec::new();
         for (i, attempt) in attempts.iter().copied().enumerate() {
             let reply = self.send(attempt)?;
-            let rejection = match interpret(&reply) {
-                Ok(token) => return Ok((token, attempt)),
+            let rejection = match read(&reply) {
+                Ok(answer) => return Ok(Ok((answer, attempt))),
                 Err(rejection) => rejection,
             };
             let left = attempts.len() - i - 1;
@@ -74,7 +129,10 @@ impl Exchange<'_> {
                 continue;
             }
             refusals.push((attempt, rejection));
-            return Err(refusal::report(&refusals, &reply).into());
+            return Ok(Err(Refused {
+                refusals,
+                last: reply,
+            }));
         }
         Err(Failure::new(Exit::Bug, "no authentication attempt was made").into())
     }
@@ -129,7 +187,7 @@ fn log_reply(reply: &Reply) {
 
 /// The answer as a token or a rejection; the token's parts are registered so
 /// that no later line shows them whole.
-fn interpret(reply: &Reply) -> Result<Token, Rejection> {
+pub fn interpret(reply: &Reply) -> Result<Token, Rejection> {
     let token = response::interpret(reply.status, reply.content_type.as_deref(), &reply.body)?;
     diag::protect_token(&token.access_token);
     for key in ["refresh_token", "id_token"] {
@@ -164,5 +222,19 @@ mod tests {
             oauth: None,
         };
         assert_eq!(next_step(&failed, 1), Step::Fail);
+    }
+
+    #[test]
+    fn a_device_poll_answer_proves_the_client_was_accepted() {
+        let pending = Rejection::Refused {
+            status: 400,
+            oauth: Some(crate::oauth::response::OAuthError {
+                error: "authorization_pending".into(),
+                description: None,
+                uri: None,
+            }),
+            excerpt: None,
+        };
+        assert_eq!(next_step(&pending, 1), Step::Fail);
     }
 }

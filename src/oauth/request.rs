@@ -1,6 +1,7 @@
-//! The token request: its form fields in the SPEC's order (`grant_type`, `scope`,
-//! the client's own fields, then the `--data` fields) and its headers, with the
-//! rule for `-H` (it replaces a header tokn sets itself, and repeats are kept).
+//! The token request: its form fields in the SPEC's order (`grant_type`, the
+//! grant's own fields, `scope`, `audience`, `resource`, the client's own fields,
+//! then the `--data` fields) and its headers, with the rule for `-H` (it
+//! replaces a header tokn sets itself, and repeats are kept).
 //!
 //! The parsing of `-s` and `-d` values lives here too, so the rules for what a
 //! user may type and what is sent sit side by side.
@@ -8,6 +9,7 @@
 use anyhow::Result;
 
 use crate::error::usage;
+use crate::secret::Secret;
 
 /// Fields tokn sets itself; a `-d` for one of them names the option to use instead.
 const RESERVED: &[(&str, &str)] = &[
@@ -62,14 +64,38 @@ pub fn normalize_scopes<S: AsRef<str>>(values: &[S]) -> Vec<String> {
     scopes
 }
 
+/// The fields of a request around the client's own, which the client's
+/// authentication puts between them.
+pub trait Form {
+    fn leading_fields(&self) -> Vec<(String, String)>;
+    fn trailing_fields(&self) -> Vec<(String, String)>;
+}
+
 /// The parts of the request body that do not depend on how the client authenticates.
 #[derive(Debug, Clone)]
 pub struct TokenRequest {
     pub grant_type: String,
+    /// The grant's own fields (`refresh_token`, `subject_token`, …), in the
+    /// SPEC's order; their values may be secrets.
+    pub grant_fields: Vec<(&'static str, Secret)>,
     /// The scopes joined by single spaces; `None` when no scope was given, so
     /// that no empty `scope=` is ever sent.
     pub scope: Option<String>,
+    /// `--audience` values (RFC 8693), one field each.
+    pub audience: Vec<String>,
+    /// `--resource` values (RFC 8707), one field each.
+    pub resource: Vec<String>,
     pub extra: Vec<Field>,
+}
+
+impl Form for TokenRequest {
+    fn leading_fields(&self) -> Vec<(String, String)> {
+        TokenRequest::leading_fields(self)
+    }
+
+    fn trailing_fields(&self) -> Vec<(String, String)> {
+        TokenRequest::trailing_fields(self)
+    }
 }
 
 impl TokenRequest {
@@ -77,23 +103,80 @@ impl TokenRequest {
         let scopes = normalize_scopes(scopes);
         TokenRequest {
             grant_type,
+            grant_fields: Vec::new(),
             scope: (!scopes.is_empty()).then(|| scopes.join(" ")),
+            audience: Vec::new(),
+            resource: Vec::new(),
             extra,
         }
     }
 
-    /// The fields that come before the client's own: `grant_type`, `scope`.
+    /// This request with the grant's own fields filled in.
+    pub fn with_grant_fields(&self, fields: Vec<(&'static str, Secret)>) -> TokenRequest {
+        TokenRequest {
+            grant_fields: fields,
+            ..self.clone()
+        }
+    }
+
+    /// The refresh of a token this request got (RFC 6749 §6): the same scope,
+    /// audience and resource, none of the original grant's `-d` fields.
+    pub fn refresh(&self, refresh_token: Secret) -> TokenRequest {
+        TokenRequest {
+            grant_type: "refresh_token".into(),
+            grant_fields: vec![("refresh_token", refresh_token)],
+            extra: Vec::new(),
+            ..self.clone()
+        }
+    }
+
+    /// The fields that come before the client's own: `grant_type`, the grant's
+    /// fields, `scope`, then each `audience` and each `resource`.
     pub fn leading_fields(&self) -> Vec<(String, String)> {
         let mut fields = vec![("grant_type".to_string(), self.grant_type.clone())];
+        for (name, value) in &self.grant_fields {
+            fields.push((name.to_string(), value.expose().to_string()));
+        }
+        fields.extend(self.scope_and_targets());
+        fields
+    }
+
+    /// `scope`, `audience` and `resource`, which a device authorization request
+    /// carries too.
+    pub fn scope_and_targets(&self) -> Vec<(String, String)> {
+        let mut fields = Vec::new();
         if let Some(scope) = &self.scope {
             fields.push(("scope".to_string(), scope.clone()));
+        }
+        for value in &self.audience {
+            fields.push(("audience".to_string(), value.clone()));
+        }
+        for value in &self.resource {
+            fields.push(("resource".to_string(), value.clone()));
         }
         fields
     }
 
     /// The `-d` fields, which come last.
-    pub fn trailing_fields(&self) -> impl Iterator<Item = (String, String)> + '_ {
-        self.extra.iter().map(|f| (f.key.clone(), f.value.clone()))
+    pub fn trailing_fields(&self) -> Vec<(String, String)> {
+        self.extra
+            .iter()
+            .map(|f| (f.key.clone(), f.value.clone()))
+            .collect()
+    }
+
+    /// A `-d` key that tokn sets itself for this grant is a usage error naming
+    /// the option to use (`own`: the grant's fields and their options).
+    pub fn refuse_own_fields(&self, own: &[(&str, &str)]) -> Result<()> {
+        for field in &self.extra {
+            if let Some((_, option)) = own.iter().find(|(name, _)| *name == field.key) {
+                return Err(usage(format!(
+                    "-d {}=… is set by tokn itself for this grant: use {option} instead",
+                    field.key
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// The whole body with `client` fields in their place, form-urlencoded.
@@ -223,6 +306,39 @@ mod tests {
             "grant_type=client_credentials&scope=read+write&client_id=id\
              &client_secret=s%26%2B+&resource=https%3A%2F%2Fapi%2Fx+y"
         );
+    }
+
+    #[test]
+    fn grant_fields_then_scope_audience_and_resource_then_the_client_then_data() {
+        let mut req = TokenRequest::new(
+            "refresh_token".into(),
+            &["read".into()],
+            vec![Field::parse("audience=d").unwrap()],
+        );
+        req.audience = vec!["a1".into(), "a2".into()];
+        req.resource = vec!["r".into()];
+        let req = req.with_grant_fields(vec![("refresh_token", Secret::new("rt".into()))]);
+        assert_eq!(
+            req.encode(&[("client_id", "id")]),
+            "grant_type=refresh_token&refresh_token=rt&scope=read&audience=a1&audience=a2\
+             &resource=r&client_id=id&audience=d"
+        );
+        let refresh = req.refresh(Secret::new("new".into()));
+        assert_eq!(
+            refresh.encode(&[]),
+            "grant_type=refresh_token&refresh_token=new&scope=read&audience=a1&audience=a2&resource=r"
+        );
+    }
+
+    #[test]
+    fn a_grant_field_typed_into_d_names_the_option() {
+        let req = TokenRequest::new("x".into(), &[], vec![Field::parse("assertion=a").unwrap()]);
+        assert!(req.refuse_own_fields(&[]).is_ok());
+        let err = req
+            .refuse_own_fields(&[("assertion", "--assertion-file")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("use --assertion-file"), "{err}");
     }
 
     #[test]

@@ -31,6 +31,15 @@ pub enum ClientSecret {
 }
 
 impl ClientSecret {
+    /// A secret still to be asked of `command`; `option` names it in messages.
+    pub fn command(command: String, option: String) -> ClientSecret {
+        ClientSecret::Command {
+            command,
+            option,
+            got: OnceCell::new(),
+        }
+    }
+
     /// What identifies the secret in the cache key, hashed there.
     pub fn identity(&self) -> String {
         match self {
@@ -118,6 +127,15 @@ fn known(value: String) -> Result<ClientSecret> {
         return Err(usage(
             "the client secret is empty; --auth none sends no secret",
         ));
+    }
+    known_value(value, "the client secret")
+}
+
+/// A secret given as a value (`what` names it if it is empty), registered so
+/// that no line shows it.
+pub fn known_value(value: String, what: &str) -> Result<ClientSecret> {
+    if value.is_empty() {
+        return Err(usage(format!("{what} is empty")));
     }
     diag::protect_secret(&value);
     Ok(ClientSecret::Known(Secret::new(value)))

@@ -6,6 +6,7 @@
 //! environment is named as such.
 
 mod credentials;
+mod grants;
 mod transport;
 
 pub use credentials::ClientSecret;
@@ -19,6 +20,7 @@ use crate::endpoint::{check_header_name, check_url, parse_header};
 use crate::error::{Exit, Failure, usage};
 use crate::http::Trust;
 use crate::oauth::client_auth::AuthMethod;
+use crate::oauth::grant::Grant;
 use crate::oauth::request::{Field, TokenRequest};
 use crate::options::{Layered, List, Sourced};
 use crate::output::{HeaderPattern, OutputSpec};
@@ -30,6 +32,10 @@ pub struct Settings {
     /// `None` only for `--auth none`.
     pub secret: Option<ClientSecret>,
     pub auth: AuthMethod,
+    /// The grant and its inputs; its `grant_type` is `request.grant_type`.
+    pub grant: Grant,
+    /// The request without the grant's own fields, which [`Grant::fields`] or
+    /// a sign-in adds.
     pub request: TokenRequest,
     /// The `-H` headers as given (validated), for the cache key.
     pub extra_headers: Vec<(String, String)>,
@@ -38,9 +44,15 @@ pub struct Settings {
     pub proxy: Option<String>,
     pub timeout: Duration,
     pub deadline: Instant,
+    /// How long to wait for another tokn that is fetching the same token: a
+    /// sign-in takes a person's time, not a server's.
+    pub lock_deadline: Instant,
     pub retries: u32,
     pub cache: Option<CacheUse>,
 }
+
+/// How long a device sign-in may keep another tokn waiting for the same token.
+const DEVICE_SIGN_IN: Duration = Duration::from_secs(900);
 
 /// How this call uses the token cache.
 #[derive(Debug, Clone, Copy)]
@@ -78,7 +90,7 @@ impl Settings {
             "no client ID: pass -i/--client-id ID or set TOKN_CLIENT_ID",
         )?
         .to_string();
-        let request = token_request(l)?;
+        let mut request = token_request(l)?;
         let extra_headers = list(&l.header)
             .iter()
             .map(|h| parse_header(h))
@@ -88,14 +100,16 @@ impl Settings {
         let trust = transport::trust(l)?;
         let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok());
         let auth = *built_in(&l.auth, "--auth")?;
-        // The secret comes last: a usage error elsewhere should not cost a
-        // prompt. The time a person takes to type it does not count.
+        // The grant's inputs and the secret come last: a usage error elsewhere
+        // should not cost a prompt. The time a person takes to type does not count.
         let before = Instant::now();
+        let grant = grant(l, &mut request)?;
         let secret = match auth {
             AuthMethod::None => None,
             _ => Some(credentials::client_secret(l)?),
         };
         deadline += before.elapsed();
+        let lock_deadline = lock_deadline(&grant, deadline);
         if matches!(trust, Trust::Nothing) {
             diag::warn(
                 "-k/--insecure: TLS certificates are not checked, so anyone on the network \
@@ -107,6 +121,7 @@ impl Settings {
             client_id,
             secret,
             auth,
+            grant,
             request,
             extra_headers,
             output,
@@ -114,6 +129,7 @@ impl Settings {
             proxy,
             timeout,
             deadline,
+            lock_deadline,
             retries: *built_in(&l.retry, "--retry")?,
             cache: (!switch(&l.no_cache)).then_some(CacheUse {
                 min_ttl: *built_in(&l.min_ttl, "--min-ttl")?,
@@ -121,6 +137,25 @@ impl Settings {
             }),
         })
     }
+}
+
+/// The grant, its type set in the request, and no `-d` field of its own.
+fn grant(l: &Layered, request: &mut TokenRequest) -> Result<Grant> {
+    let grant = grants::grant(l, switch(&l.allow_http))?;
+    request.grant_type = grant.grant_type().to_string();
+    request.refuse_own_fields(grant.kind().own_fields())?;
+    Ok(grant)
+}
+
+/// How long to wait for another tokn fetching the same token: for a sign-in,
+/// as long as a person may take.
+fn lock_deadline(grant: &Grant, deadline: Instant) -> Instant {
+    let sign_in = match grant {
+        Grant::AuthorizationCode(c) => c.login_timeout,
+        Grant::Device(_) => DEVICE_SIGN_IN,
+        _ => return deadline,
+    };
+    deadline.max(Instant::now().checked_add(sign_in).unwrap_or(deadline))
 }
 
 /// A text option that must be set and not empty.
@@ -151,7 +186,24 @@ fn token_request(l: &Layered) -> Result<TokenRequest> {
         .iter()
         .map(|d| Field::parse(d))
         .collect::<Result<Vec<_>>>()?;
-    Ok(TokenRequest::new(grant_type.clone(), scopes, extra))
+    let mut request = TokenRequest::new(grant_type.clone(), scopes, extra);
+    request.audience = targets(&l.audience, "audience")?;
+    request.resource = targets(&l.resource, "resource")?;
+    Ok(request)
+}
+
+/// `--audience` or `--resource` values, none empty.
+fn targets(value: &Option<Sourced<List>>, key: &str) -> Result<Vec<String>> {
+    let values = list(value);
+    if let Some(v) = value
+        && values.iter().any(|s| s.trim().is_empty())
+    {
+        return Err(usage(format!(
+            "{} is empty: give a value, or leave it out",
+            v.option_name(key)
+        )));
+    }
+    Ok(values.iter().map(|s| s.trim().to_string()).collect())
 }
 
 fn output_spec(l: &Layered) -> Result<OutputSpec> {

@@ -259,6 +259,11 @@ fn exit_status() -> Roff {
             "The server failed or answered something unusable: HTTP 5xx, a redirect, no token, \
              a body that is neither JSON nor a form, or one over 1 MiB.",
         ),
+        (
+            130,
+            "Interrupted (Ctrl-C) while waiting for a device or browser sign-in. Nothing was \
+             printed or cached.",
+        ),
     ];
     let mut roff = Roff::new();
     heading(&mut roff, "EXIT STATUS");
@@ -287,6 +292,26 @@ fn environment(cmd: &clap::Command) -> Roff {
         );
     }
     let others = [
+        (
+            "TOKN_REFRESH_TOKEN",
+            "The refresh token itself, for --grant-type refresh_token; --refresh-token-file wins.",
+        ),
+        (
+            "TOKN_PASSWORD",
+            "The password itself, for --grant-type password; --password-file wins.",
+        ),
+        (
+            "TOKN_ASSERTION",
+            "The assertion itself, for --grant-type jwt-bearer; --assertion-file wins.",
+        ),
+        (
+            "TOKN_SUBJECT_TOKEN",
+            "The subject token itself, for --grant-type token-exchange; --subject-token-file wins.",
+        ),
+        (
+            "TOKN_ACTOR_TOKEN",
+            "The actor token itself, for --grant-type token-exchange; --actor-token-file wins.",
+        ),
         ("TOKN_CACHE_DIR", "The token cache directory; see FILES."),
         (
             "XDG_CONFIG_HOME",
@@ -356,8 +381,10 @@ fn files() -> Roff {
         ],
         "The token cache, in the first of these whose variable is set (~/.cache/tokn needs \
          HOME; on macOS it is ~/Library/Caches/tokn). tokn keeps each token that has a known \
-         lifetime, one file per token URL, client, secret and request, and reuses it while it has \
-         more than --min-ttl seconds left. The directory is created with mode 0700 and each file \
+         lifetime, one file per token URL, client, secret, grant and request, and reuses it while it has \
+         more than --min-ttl seconds left. When the answer carried a refresh token, the entry \
+         keeps it, and tokn uses it to get a new access token when the cached one runs out. \
+         The client secret and the grant's other inputs are never written. The directory is created with mode 0700 and each file \
          with mode 0600, written whole and then renamed into place. A directory that belongs to \
          another user, or that group or others can write to, is not used, with a warning.",
     );

@@ -446,6 +446,7 @@ fn config_show_names_all_five_sources_and_redacts_the_secret() {
          client_secret = \"[redacted]\"  # profile prod\n\
          scope = [\"read\"]  # defaults\n\
          grant_type = \"client_credentials\"  # built-in\n\
+         login_timeout = 300  # built-in\n\
          auth = \"auto\"  # built-in\n\
          format = \"json\"  # flag\n\
          header_name = \"Authorization\"  # built-in\n\

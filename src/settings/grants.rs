@@ -1,0 +1,388 @@
+//! The grant `--grant-type` names, and its inputs: read from their files or
+//! environment variables, checked, and registered with `diag` so that no line
+//! tokn prints shows them.
+//!
+//! Two mistakes are caught here, before anything is sent: an input the grant
+//! needs and was not given (the message names where it may come from), and an
+//! input of another grant (the message names the grant it belongs to). A value
+//! from the config file counts as misplaced only when the grant type comes from
+//! the same table: a profile may describe a provider's endpoints for several
+//! grants, and `[defaults]` serves every profile.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use crate::diag;
+use crate::endpoint::check_url;
+use crate::error::{ContextLines, usage};
+use crate::files::read_secret_file;
+use crate::oauth::client_auth::AuthMethod;
+use crate::oauth::grant::{CodeSignIn, DeviceSignIn, Grant, Kind, TokenExchange, token_type};
+use crate::oauth::loopback::Redirect;
+use crate::options::{Layered, Source, Sourced};
+use crate::secret::Secret;
+
+use super::credentials::{self, ClientSecret};
+use super::{built_in, switch};
+
+/// Config keys and flags that belong to one grant.
+const OWNED: &[(&str, Kind)] = &[
+    ("refresh_token_file", Kind::Refresh),
+    ("username", Kind::Password),
+    ("password_file", Kind::Password),
+    ("password_cmd", Kind::Password),
+    ("assertion_file", Kind::JwtBearer),
+    ("subject_token_file", Kind::TokenExchange),
+    ("subject_token_type", Kind::TokenExchange),
+    ("actor_token_file", Kind::TokenExchange),
+    ("actor_token_type", Kind::TokenExchange),
+    ("requested_token_type", Kind::TokenExchange),
+    ("device_url", Kind::Device),
+    ("authorize_url", Kind::AuthorizationCode),
+    ("redirect_uri", Kind::AuthorizationCode),
+    ("no_browser", Kind::AuthorizationCode),
+    ("login_timeout", Kind::AuthorizationCode),
+];
+
+/// Environment variables that hold a grant's input itself (the flags name files).
+const OWNED_ENV: &[(&str, Kind)] = &[
+    ("TOKN_REFRESH_TOKEN", Kind::Refresh),
+    ("TOKN_PASSWORD", Kind::Password),
+    ("TOKN_ASSERTION", Kind::JwtBearer),
+    ("TOKN_SUBJECT_TOKEN", Kind::TokenExchange),
+    ("TOKN_ACTOR_TOKEN", Kind::TokenExchange),
+];
+
+/// The grant and its inputs; `allow_http` as for the token URL.
+pub fn grant(l: &Layered, allow_http: bool) -> Result<Grant> {
+    let name = built_in(&l.grant_type, "--grant-type")?;
+    let kind = Kind::parse(name);
+    check_misplaced(l, kind, name)?;
+    check_stdin(l, kind)?;
+    Ok(match kind {
+        Kind::ClientCredentials => Grant::ClientCredentials,
+        Kind::Custom => Grant::Custom(name.clone()),
+        Kind::Refresh => Grant::Refresh {
+            refresh_token: needed(
+                secret_input(
+                    l.refresh_token_file.as_ref(),
+                    "refresh_token_file",
+                    "TOKN_REFRESH_TOKEN",
+                )?,
+                "--grant-type refresh_token needs a refresh token",
+                "pass --refresh-token-file PATH ('-' for standard input) or set TOKN_REFRESH_TOKEN",
+            )?,
+        },
+        Kind::Password => password(l)?,
+        Kind::JwtBearer => Grant::JwtBearer {
+            assertion: needed(
+                secret_input(
+                    l.assertion_file.as_ref(),
+                    "assertion_file",
+                    "TOKN_ASSERTION",
+                )?,
+                "--grant-type jwt-bearer needs an assertion",
+                "pass --assertion-file PATH ('-' for standard input) or set TOKN_ASSERTION",
+            )?,
+        },
+        Kind::TokenExchange => Grant::TokenExchange(token_exchange(l)?),
+        Kind::Device => Grant::Device(device(l, allow_http)?),
+        Kind::AuthorizationCode => Grant::AuthorizationCode(authorization_code(l, allow_http)?),
+    })
+}
+
+/// An input of another grant is a usage error naming the grant it belongs to.
+fn check_misplaced(l: &Layered, kind: Kind, name: &str) -> Result<()> {
+    let grant_source = l.grant_type.as_ref().map(|g| &g.source);
+    let current = match kind {
+        Kind::Custom => format!("'{name}'"),
+        _ => kind.name().to_string(),
+    };
+    let misplaced = |option: String, owner: Kind| {
+        usage(format!(
+            "{option} belongs to --grant-type {}, not {current}",
+            owner.name()
+        ))
+        .context_lines(&[&format!(
+            "leave it out, or pass --grant-type {}",
+            owner.name()
+        )])
+    };
+    for (key, value) in l.entries() {
+        let Some((_, source)) = value else { continue };
+        let Some((_, owner)) = OWNED.iter().find(|(k, _)| *k == key) else {
+            continue;
+        };
+        let given_now = matches!(source, Source::Flag | Source::Env(_));
+        let same_table = Some(source) == grant_source && *source != Source::BuiltIn;
+        if *owner != kind && (given_now || same_table) {
+            return Err(misplaced(source.option_name(key), *owner));
+        }
+    }
+    for (var, owner) in OWNED_ENV {
+        if *owner != kind && env_value(var)?.is_some() {
+            return Err(misplaced(var.to_string(), *owner));
+        }
+    }
+    Ok(())
+}
+
+/// A variable's value; unset and empty are the same.
+fn env_value(name: &str) -> Result<Option<String>> {
+    match std::env::var(name) {
+        Ok(v) if v.is_empty() => Ok(None),
+        Ok(v) => Ok(Some(v)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(usage(format!("{name} is not UTF-8 text"))),
+    }
+}
+
+/// Standard input can be read once: two inputs that both name `-` are a
+/// usage error, found before either is read.
+fn check_stdin(l: &Layered, kind: Kind) -> Result<()> {
+    let files: &[(&str, &Option<Sourced<PathBuf>>)] = match kind {
+        Kind::Refresh => &[("refresh_token_file", &l.refresh_token_file)],
+        Kind::Password => &[("password_file", &l.password_file)],
+        Kind::JwtBearer => &[("assertion_file", &l.assertion_file)],
+        Kind::TokenExchange => &[
+            ("subject_token_file", &l.subject_token_file),
+            ("actor_token_file", &l.actor_token_file),
+        ],
+        _ => &[],
+    };
+    let secret = match l.auth.as_ref().map(|a| a.value) {
+        Some(AuthMethod::None) => None,
+        _ => Some(("client_secret_file", &l.client_secret_file)),
+    };
+    let readers: Vec<String> = files
+        .iter()
+        .chain(secret.iter())
+        .filter_map(|(key, value)| {
+            let value = value.as_ref()?;
+            (value.value == Path::new("-")).then(|| value.option_name(key))
+        })
+        .collect();
+    if let [first, second, ..] = readers.as_slice() {
+        return Err(usage(format!(
+            "{first} and {second} both read standard input ('-'); only one of them can"
+        )));
+    }
+    Ok(())
+}
+
+/// A secret input from its file flag, its variable, or the config file's file
+/// key, strongest first; `None` when none is set.
+fn secret_input(file: Option<&Sourced<PathBuf>>, key: &str, var: &str) -> Result<Option<Secret>> {
+    let from_file = |f: &Sourced<PathBuf>| -> Result<String> {
+        let option = f.option_name(key);
+        let text = read_secret_file(&f.value, &option)?;
+        if text.is_empty() {
+            return Err(usage(format!(
+                "the file '{}' ({option}) is empty",
+                f.value.display()
+            )));
+        }
+        Ok(text)
+    };
+    let value = match (file, env_value(var)?) {
+        (Some(f), _) if f.source == Source::Flag => from_file(f)?,
+        (_, Some(value)) => value,
+        (Some(f), None) => from_file(f)?,
+        (None, None) => return Ok(None),
+    };
+    diag::protect_secret(&value);
+    Ok(Some(Secret::new(value)))
+}
+
+fn needed<T>(value: Option<T>, missing: &str, fix: &str) -> Result<T> {
+    value.ok_or_else(|| usage(format!("{missing}: {fix}")))
+}
+
+fn password(l: &Layered) -> Result<Grant> {
+    let username = match &l.username {
+        Some(u) if !u.value.is_empty() => u.value.clone(),
+        _ => {
+            return Err(usage(
+                "--grant-type password needs a user name: pass --username NAME or set TOKN_USERNAME",
+            ));
+        }
+    };
+    let file = l.password_file.as_ref();
+    let cmd = l.password_cmd.as_ref();
+    let rank = |s: &Source| s.rank();
+    let env = env_value("TOKN_PASSWORD")?;
+    // Flags, then variables, then the config file; within one, file before command.
+    let mut places: Vec<(u8, u8, Place)> = Vec::new();
+    places.extend(file.map(|f| (rank(&f.source), 0, Place::File(f))));
+    places.extend(env.map(|v| (1, 0, Place::Value(v))));
+    places.extend(cmd.map(|c| (rank(&c.source), 1, Place::Command(c))));
+    places.sort_by_key(|(r, i, _)| (*r, *i));
+    let password = match places.into_iter().next() {
+        Some((_, _, place)) => place.take()?,
+        None => credentials::known_value(prompt_password()?, "the password")?,
+    };
+    Ok(Grant::Password { username, password })
+}
+
+/// One place the password may come from.
+enum Place<'a> {
+    File(&'a Sourced<PathBuf>),
+    Value(String),
+    Command(&'a Sourced<String>),
+}
+
+impl Place<'_> {
+    fn take(self) -> Result<ClientSecret> {
+        match self {
+            Place::File(f) => {
+                let option = f.option_name("password_file");
+                credentials::known_value(read_secret_file(&f.value, &option)?, "the password")
+            }
+            Place::Value(v) => credentials::known_value(v, "the password"),
+            Place::Command(c) => Ok(ClientSecret::command(
+                c.value.clone(),
+                c.option_name("password_cmd"),
+            )),
+        }
+    }
+}
+
+fn prompt_password() -> Result<String> {
+    if !std::io::stdin().is_terminal() {
+        return Err(usage(
+            "--grant-type password needs a password, and there is no terminal to ask for one",
+        )
+        .context_lines(&[
+            "pass --password-file PATH ('-' for standard input), set TOKN_PASSWORD,",
+            "or give a command that prints it: --password-cmd or password_cmd in the config file",
+        ]));
+    }
+    rpassword::prompt_password("Password: ")
+        .map_err(|e| usage(format!("cannot read the password from the terminal: {e}")))
+}
+
+fn token_exchange(l: &Layered) -> Result<TokenExchange> {
+    let subject_token = needed(
+        secret_input(
+            l.subject_token_file.as_ref(),
+            "subject_token_file",
+            "TOKN_SUBJECT_TOKEN",
+        )?,
+        "--grant-type token-exchange needs a subject token",
+        "pass --subject-token-file PATH ('-' for standard input) or set TOKN_SUBJECT_TOKEN",
+    )?;
+    let actor_token = secret_input(
+        l.actor_token_file.as_ref(),
+        "actor_token_file",
+        "TOKN_ACTOR_TOKEN",
+    )?;
+    let kind_of = |value: &Option<Sourced<String>>, key: &str| -> Result<Option<String>> {
+        match value {
+            Some(s) if s.value.trim().is_empty() => Err(usage(format!(
+                "{} is empty: give a token type such as jwt or access_token",
+                s.option_name(key)
+            ))),
+            Some(s) => Ok(Some(token_type(s.value.trim()))),
+            None => Ok(None),
+        }
+    };
+    let actor_type = kind_of(&l.actor_token_type, "actor_token_type")?;
+    let actor = match (actor_token, actor_type) {
+        (Some(token), kind) => Some((token, kind.unwrap_or_else(|| token_type("jwt")))),
+        (None, Some(_)) => {
+            return Err(usage(
+                "--actor-token-type needs an actor token: pass --actor-token-file PATH or set \
+                 TOKN_ACTOR_TOKEN, or leave the type out",
+            ));
+        }
+        (None, None) => None,
+    };
+    Ok(TokenExchange {
+        subject_token,
+        subject_token_type: kind_of(&l.subject_token_type, "subject_token_type")?
+            .unwrap_or_else(|| token_type("jwt")),
+        actor,
+        requested_token_type: kind_of(&l.requested_token_type, "requested_token_type")?,
+    })
+}
+
+/// A URL option checked like the token URL, messages naming the option.
+fn endpoint(
+    value: &Sourced<String>,
+    key: &str,
+    allow_http: bool,
+) -> Result<(String, Option<String>)> {
+    let url = value.value.trim().to_string();
+    let (scheme, host) = check_url(&url, allow_http).map_err(|e| {
+        // The checks are the token URL's; the message names this option.
+        let option = value.option_name(key);
+        let details = crate::error::detail_lines(&e);
+        let details: Vec<&str> = details.iter().map(String::as_str).collect();
+        let message = e.to_string().replacen("the token URL", "the URL", 1);
+        usage(format!("{option}: {message}")).context_lines(&details)
+    })?;
+    let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok());
+    Ok((url, proxy))
+}
+
+fn device(l: &Layered, allow_http: bool) -> Result<DeviceSignIn> {
+    let Some(url) = l.device_url.as_ref().filter(|u| !u.value.trim().is_empty()) else {
+        return Err(usage(
+            "--grant-type device needs the device authorization endpoint: pass --device-url URL \
+             or set TOKN_DEVICE_URL",
+        ));
+    };
+    let (device_url, proxy) = endpoint(url, "device_url", allow_http)?;
+    Ok(DeviceSignIn { device_url, proxy })
+}
+
+fn authorization_code(l: &Layered, allow_http: bool) -> Result<CodeSignIn> {
+    let Some(url) = l
+        .authorize_url
+        .as_ref()
+        .filter(|u| !u.value.trim().is_empty())
+    else {
+        return Err(usage(
+            "--grant-type authorization_code needs the authorization endpoint: pass \
+             --authorize-url URL or set TOKN_AUTHORIZE_URL",
+        ));
+    };
+    let (authorize_url, _) = endpoint(url, "authorize_url", allow_http)?;
+    let redirect = match &l.redirect_uri {
+        Some(r) => Redirect::parse(r.value.trim()).map_err(|why| {
+            usage(format!(
+                "{} '{}' is not a loopback redirect: {why}",
+                r.option_name("redirect_uri"),
+                r.value
+            ))
+        })?,
+        None => Redirect::default(),
+    };
+    Ok(CodeSignIn {
+        authorize_url,
+        redirect,
+        redirect_given: l.redirect_uri.as_ref().map(|r| r.value.trim().to_string()),
+        open_browser: !switch(&l.no_browser),
+        login_timeout: login_timeout(l)?,
+    })
+}
+
+fn login_timeout(l: &Layered) -> Result<Duration> {
+    let secs = *built_in(&l.login_timeout, "--login-timeout")?;
+    let name = l
+        .login_timeout
+        .as_ref()
+        .map_or("--login-timeout".to_string(), |t| {
+            t.option_name("login_timeout")
+        });
+    let bad = || usage(format!("{name} {secs} is not a usable number of seconds"));
+    if !(secs.is_finite() && secs > 0.0) {
+        return Err(bad());
+    }
+    let timeout = Duration::try_from_secs_f64(secs).map_err(|_| bad())?;
+    Instant::now().checked_add(timeout).ok_or_else(bad)?;
+    Ok(timeout)
+}
