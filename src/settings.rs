@@ -12,7 +12,7 @@ use crate::cli::{AuthArg, FetchArgs};
 use crate::diag;
 use crate::endpoint::{check_header_name, check_url, parse_header};
 use crate::error::{ContextLines, usage};
-use crate::files::read_secret_file;
+use crate::files::{read_ca_file, read_secret_file};
 use crate::http::{self, Trust};
 use crate::oauth::client_auth::AuthMethod;
 use crate::oauth::request::{Field, TokenRequest};
@@ -106,12 +106,7 @@ impl Settings {
         let trust = if args.insecure {
             Trust::Nothing
         } else if let Some(path) = &args.cacert {
-            let pem = std::fs::read(path).map_err(|e| {
-                usage(format!(
-                    "cannot read the --cacert file '{}': {e}",
-                    path.display()
-                ))
-            })?;
+            let pem = read_ca_file(path, deadline)?;
             Trust::Only(http::load_ca_file(&pem).map_err(|e| {
                 usage(format!(
                     "the --cacert file '{}' is not usable: {e}",
@@ -127,7 +122,7 @@ impl Settings {
         let secret = if auth == AuthMethod::None {
             None
         } else {
-            Some(read_secret(&args, sources)?)
+            Some(read_secret(&args, sources, deadline)?)
         };
         if args.insecure {
             diag::warn(
@@ -167,7 +162,7 @@ impl From<AuthArg> for AuthMethod {
     }
 }
 
-fn read_secret(args: &FetchArgs, sources: SecretSources) -> Result<Secret> {
+fn read_secret(args: &FetchArgs, sources: SecretSources, deadline: Instant) -> Result<Secret> {
     let flag_secret = args
         .client_secret
         .as_ref()
@@ -188,11 +183,11 @@ fn read_secret(args: &FetchArgs, sources: SecretSources) -> Result<Secret> {
         if let Some(s) = flag_secret {
             s.clone()
         } else if let Some(path) = flag_file {
-            read_secret_file(path, "--client-secret-file")?
+            read_secret_file(path, "--client-secret-file", deadline)?
         } else if let Some(s) = env_secret {
             s.clone()
         } else if let Some(path) = env_file {
-            read_secret_file(path, "TOKN_CLIENT_SECRET_FILE")?
+            read_secret_file(path, "TOKN_CLIENT_SECRET_FILE", deadline)?
         } else if std::io::stdin().is_terminal() {
             rpassword::prompt_password("Client secret: ")
                 .map_err(|e| usage(format!("cannot read the secret from the terminal: {e}")))?
