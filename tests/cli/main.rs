@@ -8,6 +8,7 @@ mod cache;
 mod canary;
 mod errors;
 mod fetch;
+mod files;
 mod generated;
 mod hostile;
 mod interop;
