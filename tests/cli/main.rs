@@ -15,6 +15,7 @@ mod interop;
 mod interop_flows;
 mod interop_jws;
 mod interop_material;
+mod interop_profiles;
 mod interop_selftest;
 mod network;
 mod output;
