@@ -28,24 +28,61 @@ use crate::secret::Secret;
 use super::credentials::{self, ClientSecret};
 use super::{built_in, switch};
 
-/// Config keys and flags that belong to one grant.
-const OWNED: &[(&str, Kind)] = &[
-    ("refresh_token_file", Kind::Refresh),
-    ("username", Kind::Password),
-    ("password_file", Kind::Password),
-    ("password_cmd", Kind::Password),
-    ("assertion_file", Kind::JwtBearer),
-    ("subject_token_file", Kind::TokenExchange),
-    ("subject_token_type", Kind::TokenExchange),
-    ("actor_token_file", Kind::TokenExchange),
-    ("actor_token_type", Kind::TokenExchange),
-    ("requested_token_type", Kind::TokenExchange),
-    ("device_url", Kind::Device),
-    ("authorize_url", Kind::AuthorizationCode),
-    ("redirect_uri", Kind::AuthorizationCode),
-    ("no_browser", Kind::AuthorizationCode),
-    ("login_timeout", Kind::AuthorizationCode),
-];
+/// The options that belong to one grant, each with where it was set, if it was.
+fn owned(l: &Layered) -> [(&'static str, Kind, Option<&Source>); 15] {
+    fn at<T>(value: &Option<Sourced<T>>) -> Option<&Source> {
+        value.as_ref().map(|s| &s.source)
+    }
+    [
+        (
+            "refresh_token_file",
+            Kind::Refresh,
+            at(&l.refresh_token_file),
+        ),
+        ("username", Kind::Password, at(&l.username)),
+        ("password_file", Kind::Password, at(&l.password_file)),
+        ("password_cmd", Kind::Password, at(&l.password_cmd)),
+        ("assertion_file", Kind::JwtBearer, at(&l.assertion_file)),
+        (
+            "subject_token_file",
+            Kind::TokenExchange,
+            at(&l.subject_token_file),
+        ),
+        (
+            "subject_token_type",
+            Kind::TokenExchange,
+            at(&l.subject_token_type),
+        ),
+        (
+            "actor_token_file",
+            Kind::TokenExchange,
+            at(&l.actor_token_file),
+        ),
+        (
+            "actor_token_type",
+            Kind::TokenExchange,
+            at(&l.actor_token_type),
+        ),
+        (
+            "requested_token_type",
+            Kind::TokenExchange,
+            at(&l.requested_token_type),
+        ),
+        ("device_url", Kind::Device, at(&l.device_url)),
+        (
+            "authorize_url",
+            Kind::AuthorizationCode,
+            at(&l.authorize_url),
+        ),
+        ("redirect_uri", Kind::AuthorizationCode, at(&l.redirect_uri)),
+        ("no_browser", Kind::AuthorizationCode, at(&l.no_browser)),
+        (
+            "login_timeout",
+            Kind::AuthorizationCode,
+            at(&l.login_timeout),
+        ),
+    ]
+}
 
 /// Environment variables that hold a grant's input itself (the flags name files).
 const OWNED_ENV: &[(&str, Kind)] = &[
@@ -56,13 +93,14 @@ const OWNED_ENV: &[(&str, Kind)] = &[
     ("TOKN_ACTOR_TOKEN", Kind::TokenExchange),
 ];
 
-/// The grant and its inputs; `allow_http` as for the token URL.
-pub fn grant(l: &Layered, allow_http: bool) -> Result<Grant> {
+/// The grant and its inputs (`allow_http` as for the token URL; files and
+/// pipes read by `deadline`), and the time a person took to type a password.
+pub fn grant(l: &Layered, allow_http: bool, deadline: Instant) -> Result<(Grant, Duration)> {
     let name = built_in(&l.grant_type, "--grant-type")?;
     let kind = Kind::parse(name);
     check_misplaced(l, kind, name)?;
     check_stdin(l, kind)?;
-    Ok(match kind {
+    let grant = match kind {
         Kind::ClientCredentials => Grant::ClientCredentials,
         Kind::Custom => Grant::Custom(name.clone()),
         Kind::Refresh => Grant::Refresh {
@@ -71,37 +109,40 @@ pub fn grant(l: &Layered, allow_http: bool) -> Result<Grant> {
                     l.refresh_token_file.as_ref(),
                     "refresh_token_file",
                     "TOKN_REFRESH_TOKEN",
+                    deadline,
                 )?,
                 "--grant-type refresh_token needs a refresh token",
                 "pass --refresh-token-file PATH ('-' for standard input) or set TOKN_REFRESH_TOKEN",
             )?,
         },
-        Kind::Password => password(l)?,
         Kind::JwtBearer => Grant::JwtBearer {
             assertion: needed(
                 secret_input(
                     l.assertion_file.as_ref(),
                     "assertion_file",
                     "TOKN_ASSERTION",
+                    deadline,
                 )?,
                 "--grant-type jwt-bearer needs an assertion",
                 "pass --assertion-file PATH ('-' for standard input) or set TOKN_ASSERTION",
             )?,
         },
-        Kind::TokenExchange => Grant::TokenExchange(token_exchange(l)?),
+        Kind::TokenExchange => Grant::TokenExchange(token_exchange(l, deadline)?),
         Kind::Device => Grant::Device(device(l, allow_http)?),
         Kind::AuthorizationCode => Grant::AuthorizationCode(authorization_code(l, allow_http)?),
-    })
+        Kind::Password => return password(l, deadline),
+    };
+    Ok((grant, Duration::ZERO))
 }
 
 /// An input of another grant is a usage error naming the grant it belongs to.
 fn check_misplaced(l: &Layered, kind: Kind, name: &str) -> Result<()> {
     let grant_source = l.grant_type.as_ref().map(|g| &g.source);
-    let current = match kind {
-        Kind::Custom => format!("'{name}'"),
-        _ => kind.name().to_string(),
-    };
     let misplaced = |option: String, owner: Kind| {
+        let current = match kind {
+            Kind::Custom => format!("'{name}'"),
+            _ => kind.name().to_string(),
+        };
         usage(format!(
             "{option} belongs to --grant-type {}, not {current}",
             owner.name()
@@ -111,15 +152,12 @@ fn check_misplaced(l: &Layered, kind: Kind, name: &str) -> Result<()> {
             owner.name()
         )])
     };
-    for (key, value) in l.entries() {
-        let Some((_, source)) = value else { continue };
-        let Some((_, owner)) = OWNED.iter().find(|(k, _)| *k == key) else {
-            continue;
-        };
+    for (key, owner, source) in owned(l) {
+        let Some(source) = source else { continue };
         let given_now = matches!(source, Source::Flag | Source::Env(_));
         let same_table = Some(source) == grant_source && *source != Source::BuiltIn;
-        if *owner != kind && (given_now || same_table) {
-            return Err(misplaced(source.option_name(key), *owner));
+        if owner != kind && (given_now || same_table) {
+            return Err(misplaced(source.option_name(key), owner));
         }
     }
     for (var, owner) in OWNED_ENV {
@@ -175,10 +213,15 @@ fn check_stdin(l: &Layered, kind: Kind) -> Result<()> {
 
 /// A secret input from its file flag, its variable, or the config file's file
 /// key, strongest first; `None` when none is set.
-fn secret_input(file: Option<&Sourced<PathBuf>>, key: &str, var: &str) -> Result<Option<Secret>> {
+fn secret_input(
+    file: Option<&Sourced<PathBuf>>,
+    key: &str,
+    var: &str,
+    deadline: Instant,
+) -> Result<Option<Secret>> {
     let from_file = |f: &Sourced<PathBuf>| -> Result<String> {
         let option = f.option_name(key);
-        let text = read_secret_file(&f.value, &option)?;
+        let text = read_secret_file(&f.value, &option, deadline)?;
         if text.is_empty() {
             return Err(usage(format!(
                 "the file '{}' ({option}) is empty",
@@ -201,7 +244,7 @@ fn needed<T>(value: Option<T>, missing: &str, fix: &str) -> Result<T> {
     value.ok_or_else(|| usage(format!("{missing}: {fix}")))
 }
 
-fn password(l: &Layered) -> Result<Grant> {
+fn password(l: &Layered, deadline: Instant) -> Result<(Grant, Duration)> {
     let username = match &l.username {
         Some(u) if !u.value.is_empty() => u.value.clone(),
         _ => {
@@ -221,10 +264,15 @@ fn password(l: &Layered) -> Result<Grant> {
     places.extend(cmd.map(|c| (rank(&c.source), 1, Place::Command(c))));
     places.sort_by_key(|(r, i, _)| (*r, *i));
     let password = match places.into_iter().next() {
-        Some((_, _, place)) => place.take()?,
-        None => credentials::known_value(prompt_password()?, "the password")?,
+        Some((_, _, place)) => place.take(deadline)?,
+        None => {
+            let asked = Instant::now();
+            let typed = prompt_password()?;
+            let password = credentials::known_value(typed, "the password")?;
+            return Ok((Grant::Password { username, password }, asked.elapsed()));
+        }
     };
-    Ok(Grant::Password { username, password })
+    Ok((Grant::Password { username, password }, Duration::ZERO))
 }
 
 /// One place the password may come from.
@@ -235,11 +283,12 @@ enum Place<'a> {
 }
 
 impl Place<'_> {
-    fn take(self) -> Result<ClientSecret> {
+    fn take(self, deadline: Instant) -> Result<ClientSecret> {
         match self {
             Place::File(f) => {
                 let option = f.option_name("password_file");
-                credentials::known_value(read_secret_file(&f.value, &option)?, "the password")
+                let text = read_secret_file(&f.value, &option, deadline)?;
+                credentials::known_value(text, "the password")
             }
             Place::Value(v) => credentials::known_value(v, "the password"),
             Place::Command(c) => Ok(ClientSecret::command(
@@ -264,12 +313,13 @@ fn prompt_password() -> Result<String> {
         .map_err(|e| usage(format!("cannot read the password from the terminal: {e}")))
 }
 
-fn token_exchange(l: &Layered) -> Result<TokenExchange> {
+fn token_exchange(l: &Layered, deadline: Instant) -> Result<TokenExchange> {
     let subject_token = needed(
         secret_input(
             l.subject_token_file.as_ref(),
             "subject_token_file",
             "TOKN_SUBJECT_TOKEN",
+            deadline,
         )?,
         "--grant-type token-exchange needs a subject token",
         "pass --subject-token-file PATH ('-' for standard input) or set TOKN_SUBJECT_TOKEN",
@@ -278,6 +328,7 @@ fn token_exchange(l: &Layered) -> Result<TokenExchange> {
         l.actor_token_file.as_ref(),
         "actor_token_file",
         "TOKN_ACTOR_TOKEN",
+        deadline,
     )?;
     let kind_of = |value: &Option<Sourced<String>>, key: &str| -> Result<Option<String>> {
         match value {

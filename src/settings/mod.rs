@@ -97,25 +97,23 @@ impl Settings {
             .collect::<Result<Vec<_>>>()?;
         let output = output_spec(l)?;
         let (timeout, mut deadline) = transport::timing(l, started)?;
-        let trust = transport::trust(l)?;
+        let trust = transport::trust(l, deadline)?;
         let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok());
         let auth = *built_in(&l.auth, "--auth")?;
         // The grant's inputs and the secret come last: a usage error elsewhere
         // should not cost a prompt. The time a person takes to type does not count.
-        let before = Instant::now();
-        let grant = grant(l, &mut request)?;
+        let (grant, typing) = grant(l, &mut request, deadline)?;
+        deadline += typing;
         let secret = match auth {
             AuthMethod::None => None,
-            _ => Some(credentials::client_secret(l)?),
+            _ => {
+                let (secret, typing) = credentials::client_secret(l, deadline)?;
+                deadline += typing;
+                Some(secret)
+            }
         };
-        deadline += before.elapsed();
         let lock_deadline = lock_deadline(&grant, deadline);
-        if matches!(trust, Trust::Nothing) {
-            diag::warn(
-                "-k/--insecure: TLS certificates are not checked, so anyone on the network \
-                 path can read the secret and the token",
-            );
-        }
+        warn_if_insecure(&trust);
         Ok(Settings {
             token_url,
             client_id,
@@ -140,11 +138,12 @@ impl Settings {
 }
 
 /// The grant, its type set in the request, and no `-d` field of its own.
-fn grant(l: &Layered, request: &mut TokenRequest) -> Result<Grant> {
-    let grant = grants::grant(l, switch(&l.allow_http))?;
+/// Also returns the time a person took to type a password at the prompt.
+fn grant(l: &Layered, request: &mut TokenRequest, deadline: Instant) -> Result<(Grant, Duration)> {
+    let (grant, typing) = grants::grant(l, switch(&l.allow_http), deadline)?;
     request.grant_type = grant.grant_type().to_string();
     request.refuse_own_fields(grant.kind().own_fields())?;
-    Ok(grant)
+    Ok((grant, typing))
 }
 
 /// How long to wait for another tokn fetching the same token: for a sign-in,
@@ -156,6 +155,16 @@ fn lock_deadline(grant: &Grant, deadline: Instant) -> Instant {
         _ => return deadline,
     };
     deadline.max(Instant::now().checked_add(sign_in).unwrap_or(deadline))
+}
+
+/// `-k` warns every time it is used.
+fn warn_if_insecure(trust: &Trust) {
+    if matches!(trust, Trust::Nothing) {
+        diag::warn(
+            "-k/--insecure: TLS certificates are not checked, so anyone on the network \
+             path can read the secret and the token",
+        );
+    }
 }
 
 /// A text option that must be set and not empty.

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use crate::error::usage;
+use crate::files;
 use crate::http::{self, Trust};
 use crate::options::Layered;
 
@@ -30,7 +31,7 @@ pub fn timing(l: &Layered, started: Instant) -> Result<(Duration, Instant)> {
 }
 
 /// The system's trust store, the `--cacert` file's CAs, or nothing with `-k`.
-pub fn trust(l: &Layered) -> Result<Trust> {
+pub fn trust(l: &Layered, deadline: Instant) -> Result<Trust> {
     if switch(&l.insecure) {
         return Ok(Trust::Nothing);
     }
@@ -38,12 +39,7 @@ pub fn trust(l: &Layered) -> Result<Trust> {
         return Ok(Trust::System);
     };
     let path = &cacert.value;
-    let pem = std::fs::read(path).map_err(|e| {
-        usage(format!(
-            "cannot read the --cacert file '{}': {e}",
-            path.display()
-        ))
-    })?;
+    let pem = files::read_ca_file(path, deadline)?;
     let certs = http::load_ca_file(&pem).map_err(|e| {
         usage(format!(
             "the --cacert file '{}' is not usable: {e}",
