@@ -564,7 +564,16 @@ impl Tokn {
     /// but PATH, a fresh HOME and cache directory, and no cache.
     pub(crate) fn new(server: &Server, case: &str) -> Tokn {
         static RUN: AtomicUsize = AtomicUsize::new(0);
-        let case = format!("{case}-{}", RUN.fetch_add(1, Ordering::Relaxed));
+        Tokn::with_case(
+            server,
+            &format!("{case}-{}", RUN.fetch_add(1, Ordering::Relaxed)),
+        )
+    }
+
+    /// As [`Tokn::new`], with `case` as given: runs that share a cache (whose key holds
+    /// the `-H` headers) must send the same case name, and their records accumulate.
+    pub(crate) fn with_case(server: &Server, case: &str) -> Tokn {
+        let case = case.to_owned();
         let home = TempDir::new(&case);
         let mut cmd = StdCommand::new(assert_cmd::cargo::cargo_bin("tokn"));
         cmd.env_clear()

@@ -17,6 +17,7 @@ mod grants;
 mod hostile;
 mod interop;
 mod interop_flows;
+mod interop_grants;
 mod interop_jws;
 mod interop_material;
 mod interop_profiles;
