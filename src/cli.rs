@@ -307,7 +307,7 @@ pub enum FormatArg {
     Json,
     /// 'Authorization: Bearer TOKEN', for curl -H @-
     Header,
-    /// "-H 'Authorization: Bearer TOKEN'", shell-quoted for a curl command line
+    /// -H 'Authorization: Bearer TOKEN', shell-quoted, to paste into a curl command (for $(…), use header)
     Curl,
 }
 
