@@ -22,4 +22,5 @@ mod output;
 mod profiles;
 mod prompt;
 mod properties;
+mod readme;
 mod retry;
