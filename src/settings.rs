@@ -38,7 +38,7 @@ pub struct Settings {
     pub extra_headers: Vec<(String, String)>,
     pub output: OutputSpec,
     pub trust: Trust,
-    pub proxy: Option<String>,
+    pub proxy: Option<crate::proxy::Proxy>,
     pub timeout: Duration,
     pub deadline: Instant,
     pub retries: u32,
@@ -121,7 +121,7 @@ impl Settings {
         } else {
             Trust::System
         };
-        let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok());
+        let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok())?;
         let auth = AuthMethod::from(args.auth);
         // The secret comes last: a usage error elsewhere should not cost a prompt.
         let secret = if auth == AuthMethod::None {

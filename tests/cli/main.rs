@@ -15,4 +15,5 @@ mod network;
 mod output;
 mod prompt;
 mod properties;
+mod proxy;
 mod retry;
