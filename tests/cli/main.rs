@@ -22,5 +22,6 @@ mod output;
 mod profiles;
 mod prompt;
 mod properties;
+mod proxy;
 mod readme;
 mod retry;
