@@ -21,7 +21,7 @@ use crate::oauth::response::{Rejection, Token};
 #[derive(Debug, Clone)]
 pub struct Endpoint {
     pub url: String,
-    pub proxy: Option<String>,
+    pub proxy: Option<crate::proxy::Proxy>,
 }
 
 /// An answer that `read` accepted and the attempt that got it, or a refusal.

@@ -144,7 +144,7 @@ pub struct TokenExchange {
 pub struct DeviceSignIn {
     pub device_url: String,
     /// The proxy for the device URL, chosen as for the token URL.
-    pub proxy: Option<String>,
+    pub proxy: Option<crate::proxy::Proxy>,
 }
 
 /// How a browser sign-in runs (RFC 6749 §4.1, RFC 8252).

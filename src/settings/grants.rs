@@ -365,7 +365,7 @@ fn endpoint(
     value: &Sourced<String>,
     key: &str,
     allow_http: bool,
-) -> Result<(String, Option<String>)> {
+) -> Result<(String, Option<crate::proxy::Proxy>)> {
     let url = value.value.trim().to_string();
     let (scheme, host) = check_url(&url, allow_http).map_err(|e| {
         // The checks are the token URL's; the message names this option.
@@ -375,7 +375,7 @@ fn endpoint(
         let message = e.to_string().replacen("the token URL", "the URL", 1);
         usage(format!("{option}: {message}")).context_lines(&details)
     })?;
-    let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok());
+    let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok())?;
     Ok((url, proxy))
 }
 

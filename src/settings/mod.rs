@@ -41,7 +41,7 @@ pub struct Settings {
     pub extra_headers: Vec<(String, String)>,
     pub output: OutputSpec,
     pub trust: Trust,
-    pub proxy: Option<String>,
+    pub proxy: Option<crate::proxy::Proxy>,
     pub timeout: Duration,
     pub deadline: Instant,
     /// How long to wait for another tokn that is fetching the same token: a
@@ -98,7 +98,7 @@ impl Settings {
         let output = output_spec(l)?;
         let (timeout, mut deadline) = transport::timing(l, started)?;
         let trust = transport::trust(l, deadline)?;
-        let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok());
+        let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok())?;
         let auth = *built_in(&l.auth, "--auth")?;
         // The grant's inputs and the secret come last: a usage error elsewhere
         // should not cost a prompt. The time a person takes to type does not count.

@@ -27,6 +27,8 @@ mod output;
 mod profiles;
 mod prompt;
 mod properties;
+mod proxy;
+mod readme;
 mod refresh;
 mod retry;
 mod scripted;
