@@ -31,6 +31,14 @@ Examples:
     tokn -p prod -f header | curl -H @- https://api.example.com/things
     tokn config show -p prod
 
+  Signing in at a terminal with a device code (the cache keeps the refresh token):
+    tokn -u https://idp.example.com/oauth/token -i my-cli --auth none -s openid \\
+      --grant-type device --device-url https://idp.example.com/oauth/device/code
+
+  In CI, exchanging the job's own OIDC token for a token of another service:
+    TOKN_SUBJECT_TOKEN=\"$CI_OIDC_TOKEN\" tokn -p ci --grant-type token-exchange \\
+      --audience https://api.example.com -f header | curl -H @- https://api.example.com/deploy
+
   Every field of the answer, for jq:
     tokn -f json | jq .expires_at";
 
@@ -41,7 +49,8 @@ Examples:
     version,
     about,
     long_about = "Fetch an OAuth 2.0 access token and print it for a shell, jq or curl.\n\n\
-tokn sends one POST to a token endpoint (the client credentials grant by default), \
+tokn sends one POST to a token endpoint (the client credentials grant by default; \
+--grant-type picks another, including device and browser sign-in), \
 authenticating the client as the provider expects, and prints the access token on standard \
 output: bare for a shell variable, as JSON for jq, or as a ready Authorization header for \
 curl. Errors and warnings go to standard error, and the exit status tells scripts what \
