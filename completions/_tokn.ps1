@@ -159,6 +159,9 @@ Register-ArgumentCompleter -Native -CommandName 'tokn' -ScriptBlock {
             break
         }
         'tokn;config;show' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: ~/.config/tokn/config.toml]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The profile of the config file to use [default: the profile named default]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile of the config file to use [default: the profile named default]')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The token endpoint')
             [CompletionResult]::new('--token-url', '--token-url', [CompletionResultType]::ParameterName, 'The token endpoint')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'The client ID')
@@ -198,19 +201,16 @@ Register-ArgumentCompleter -Native -CommandName 'tokn' -ScriptBlock {
             [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Retries on HTTP 429, 502, 503, 504 or a reset connection [default: 2]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificates (PEM) to trust instead of the system''s')
             [CompletionResult]::new('--min-ttl', '--min-ttl', [CompletionResultType]::ParameterName, 'Seconds a cached token must still be valid to be reused [default: 60]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: ~/.config/tokn/config.toml]')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The profile of the config file to use [default: the profile named default]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'The profile of the config file to use [default: the profile named default]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the request and the response to stderr, secrets redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the request and the response to stderr, secrets redacted')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No warnings on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No warnings on stderr (errors still print)')
             [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'authorization_code: print the sign-in URL without opening a browser')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (prints a warning every time)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (prints a warning every time)')
             [CompletionResult]::new('--allow-http', '--allow-http', [CompletionResultType]::ParameterName, 'Allow a plain http:// token URL to a host that is not loopback')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the token cache for this call')
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Fetch a new token even if a cached one is valid, and cache it')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the request and the response to stderr, secrets redacted')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the request and the response to stderr, secrets redacted')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No warnings on stderr (errors still print)')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No warnings on stderr (errors still print)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break

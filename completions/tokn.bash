@@ -638,12 +638,41 @@ _tokn() {
             return 0
             ;;
         tokn__subcmd__config__subcmd__show)
-            opts="-u -i -s -d -H -f -k -v -q -p -h --token-url --client-id --client-secret --client-secret-file --client-secret-cmd --scope --data --header --grant-type --audience --resource --refresh-token-file --username --password-file --password-cmd --assertion-file --subject-token-file --subject-token-type --actor-token-file --actor-token-type --requested-token-type --device-url --authorize-url --redirect-uri --no-browser --login-timeout --auth --format --header-name --header-pattern --timeout --retry --cacert --insecure --allow-http --no-cache --refresh --min-ttl --verbose --quiet --config --profile --help"
+            opts="-v -q -p -u -i -s -d -H -f -k -h --verbose --quiet --config --profile --token-url --client-id --client-secret --client-secret-file --client-secret-cmd --scope --data --header --grant-type --audience --resource --refresh-token-file --username --password-file --password-cmd --assertion-file --subject-token-file --subject-token-type --actor-token-file --actor-token-type --requested-token-type --device-url --authorize-url --redirect-uri --no-browser --login-timeout --auth --format --header-name --header-pattern --timeout --retry --cacert --insecure --allow-http --no-cache --refresh --min-ttl --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
                 --token-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -931,35 +960,6 @@ _tokn() {
                     return 0
                     ;;
                 --min-ttl)
-                    COMPREPLY=("${cur}")
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o nospace
-                    fi
-                    return 0
-                    ;;
-                --config)
-                    local oldifs
-                    if [ -n "${IFS+x}" ]; then
-                        oldifs="$IFS"
-                    fi
-                    IFS=$'\n'
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    if [ -n "${oldifs+x}" ]; then
-                        IFS="$oldifs"
-                    fi
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o filenames
-                    fi
-                    return 0
-                    ;;
-                --profile)
-                    COMPREPLY=("${cur}")
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o nospace
-                    fi
-                    return 0
-                    ;;
-                -p)
                     COMPREPLY=("${cur}")
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace

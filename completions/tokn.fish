@@ -111,6 +111,8 @@ complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcom
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print the request and the response to stderr, secrets redacted'
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No warnings on stderr (errors still print)'
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'The config file [default: ~/.config/tokn/config.toml]' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s p -l profile -d 'The profile of the config file to use [default: the profile named default]' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s u -l token-url -d 'The token endpoint' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s i -l client-id -d 'The client ID' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l client-secret -d 'The client secret (others can see it in ps: prefer the env, a file or the prompt)' -r -f
@@ -150,13 +152,11 @@ complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcom
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l retry -d 'Retries on HTTP 429, 502, 503, 504 or a reset connection [default: 2]' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l cacert -d 'CA certificates (PEM) to trust instead of the system\'s' -r -F
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l min-ttl -d 'Seconds a cached token must still be valid to be reused [default: 60]' -r -f
-complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'The config file [default: ~/.config/tokn/config.toml]' -r -F
-complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s p -l profile -d 'The profile of the config file to use [default: the profile named default]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print the request and the response to stderr, secrets redacted'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No warnings on stderr (errors still print)'
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l no-browser -d 'authorization_code: print the sign-in URL without opening a browser'
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s k -l insecure -d 'Skip TLS certificate verification (prints a warning every time)'
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l allow-http -d 'Allow a plain http:// token URL to a host that is not loopback'
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l no-cache -d 'Neither read nor write the token cache for this call'
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l refresh -d 'Fetch a new token even if a cached one is valid, and cache it'
-complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print the request and the response to stderr, secrets redacted'
-complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No warnings on stderr (errors still print)'
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'

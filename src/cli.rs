@@ -117,7 +117,10 @@ pub enum Command {
     Config(ConfigCommand),
 }
 
+/// Deferred: `config show` takes every token option, and building them is most of
+/// what a cached fetch costs, so they are built only when `config` is the command.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ConfigCommand {
     /// Print the config file's path
     Path,
@@ -128,7 +131,11 @@ pub enum ConfigCommand {
 }
 
 /// `tokn config show` takes the fetch options, to show what they would change.
+///
+/// Its about is set here too: built late (see [`ConfigCommand`]), this struct's
+/// arguments would otherwise bring the doc comment of the flattened options.
 #[derive(Debug, Args)]
+#[command(about = "Print the settings a fetch would use, each with where it came from", long_about = None)]
 pub struct ShowArgs {
     #[command(flatten)]
     pub token: TokenArgs,

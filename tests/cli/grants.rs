@@ -759,3 +759,45 @@ fn the_cache_key_holds_the_grant_and_its_inputs() {
     let out = run(tokn(&dir).args(["cache", "list"]));
     assert_eq!(out.stdout.lines().count(), 4, "{}", out.stdout);
 }
+
+#[test]
+fn the_password_is_asked_for_on_the_terminal_without_echo() {
+    let server = token_server();
+    let tmp = TempDir::new();
+    let bin = assert_cmd::cargo::cargo_bin!("tokn");
+    let command = format!(
+        "{} -u {} -i my-client --auth none --no-cache --grant-type password --username ann",
+        bin.display(),
+        server.url("/token")
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("TOKN_CACHE_DIR", tmp.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            // Give tokn time to turn echo off before typing, as a person would.
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(b"typed-pass-42\n")?;
+            child.wait_with_output()
+        })
+        .expect("script runs (util-linux)");
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{screen}");
+    assert!(screen.contains("Password: "), "{screen:?}");
+    assert!(
+        !screen.contains("typed-pass-42"),
+        "the password was echoed: {screen:?}"
+    );
+    assert!(screen.contains(TOKEN), "{screen:?}");
+    let seen = server.seen("/token");
+    assert_eq!(seen[0].field("password").as_deref(), Some("typed-pass-42"));
+}
