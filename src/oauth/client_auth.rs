@@ -137,14 +137,20 @@ pub fn exchange(
 }
 
 fn interpret(reply: &Reply) -> Result<Token, Rejection> {
-    let token = response::interpret(reply.status, reply.content_type.as_deref(), &reply.body)?;
-    diag::protect_token(&token.access_token);
-    for key in ["refresh_token", "id_token"] {
-        if let Some(serde_json::Value::String(t)) = token.fields.get(key) {
-            diag::protect_token(t);
+    let answer = response::interpret(reply.status, reply.content_type.as_deref(), &reply.body);
+    if let Ok(token) = &answer {
+        diag::protect_token(&token.access_token);
+        for key in ["refresh_token", "id_token"] {
+            if let Some(serde_json::Value::String(t)) = token.fields.get(key) {
+                diag::protect_token(t);
+            }
         }
     }
-    Ok(token)
+    // Only now that its tokens are known is the body shown.
+    if diag::is_verbose() {
+        diag::verbose(&format!("< {}", redact::body(&reply.body)));
+    }
+    answer
 }
 
 fn send(
@@ -206,7 +212,6 @@ fn send(
                 .unwrap_or_default(),
             reply.body.len()
         ));
-        diag::verbose(&format!("< {}", redact::body(&reply.body)));
     }
     Ok(reply)
 }
@@ -254,7 +259,8 @@ fn report(refusals: &[(Attempt, Rejection)], last: &Reply) -> Failure {
     }
     if let (Some(location), 300..=399) = (&last.location, last.status) {
         failure = failure.detail(format!(
-            "the redirect pointed to {location}; use that URL with -u if it is right"
+            "the redirect pointed to {}; use that URL with -u if it is right",
+            redact::server_text(location)
         ));
     }
     match final_rejection.oauth().and_then(hint) {

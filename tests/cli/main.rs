@@ -11,6 +11,7 @@ mod fetch;
 mod generated;
 mod hostile;
 mod interop;
+mod leaks;
 mod network;
 mod output;
 mod prompt;
