@@ -346,18 +346,58 @@ fn serve(case: &Case, refused_port: u16) -> (MockServer, String) {
 }
 
 /// One case with and without `-v`, in every format, with the cache and without.
-fn run_case(case: &Case, refused_port: u16) {
+/// How the secret reaches tokn in a run of the matrix.
+#[derive(Clone, Copy, Debug)]
+enum Way {
+    /// `TOKN_CLIENT_SECRET`.
+    Env,
+    /// `--client-secret-cmd`, a command that prints it.
+    Command,
+    /// `client_secret_cmd` in the profile of a config file.
+    Profile,
+}
+
+impl Way {
+    /// Put the secret in place for `cmd`, in `dir` (apart from the files the
+    /// run is searched for).
+    fn apply(self, cmd: &mut assert_cmd::Command, secret: &str, dir: &TempDir) {
+        let printer = dir.file("print-secret", format!("{secret}\n").as_bytes(), 0o600);
+        let print = format!("cat '{}'", printer.display());
+        match self {
+            Way::Env => {
+                cmd.env("TOKN_CLIENT_SECRET", secret);
+            }
+            Way::Command => {
+                cmd.arg("--client-secret-cmd").arg(print);
+            }
+            Way::Profile => {
+                let text = format!(
+                    "[profiles.p]\nclient_secret_cmd = {}\n",
+                    serde_json::Value::from(print)
+                );
+                let config = dir.file("config.toml", text.as_bytes(), 0o600);
+                cmd.arg("--config").arg(config).args(["-p", "p"]);
+            }
+        }
+    }
+}
+
+fn run_case(case: &Case, refused_port: u16, way: Way, verbosities: &[bool]) {
     let (_server, url) = serve(case, refused_port);
-    for verbose in [false, true] {
+    for &verbose in verbosities {
         for format in FORMATS {
             for cache in [false, true] {
-                let context = format!("{} (-v {verbose}, -f {format}, cache {cache})", case.name);
+                let context = format!(
+                    "{} (secret by {way:?}, -v {verbose}, -f {format}, cache {cache})",
+                    case.name
+                );
                 let dir = TempDir::new();
+                let secrets = TempDir::new();
                 let run_once = || {
                     let mut cmd = tokn(&dir);
                     cmd.args(["-u", &url, "-i", "my-client", "--retry", "0", "-f", format])
-                        .args(&case.args)
-                        .env("TOKN_CLIENT_SECRET", case.secret);
+                        .args(&case.args);
+                    way.apply(&mut cmd, case.secret, &secrets);
                     if verbose {
                         cmd.arg("-v");
                     }
@@ -401,7 +441,20 @@ fn no_exit_verbosity_format_or_cache_setting_leaks_the_secret_or_the_token() {
         listener.local_addr().unwrap().port()
     };
     for case in cases() {
-        run_case(&case, refused_port);
+        run_case(&case, refused_port, Way::Env, &[false, true]);
+    }
+}
+
+#[test]
+fn the_matrix_holds_with_the_secret_from_a_command_or_a_profile() {
+    let refused_port = {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    for case in cases() {
+        for way in [Way::Command, Way::Profile] {
+            run_case(&case, refused_port, way, &[true]);
+        }
     }
 }
 
