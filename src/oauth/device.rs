@@ -20,7 +20,8 @@ use crate::oauth::asker::{Asker, Endpoint};
 use crate::oauth::client_auth::Attempt;
 use crate::oauth::exchange::Refused;
 use crate::oauth::request::{Form, TokenRequest};
-use crate::oauth::response::{self, Rejection, Token};
+use crate::oauth::response::{Rejection, Token};
+use crate::redact;
 use crate::secret::Secret;
 
 /// RFC 8628 §3.2: the interval when the server names none.
@@ -230,15 +231,21 @@ fn read(reply: &Reply) -> Result<Authorization, Rejection> {
         {
             map
         }
+        // The exchange's reader shows this body once what it must hide is known.
         _ => return Err(rejection(reply)),
     };
-    let authorization = authorization(&object).map_err(|missing| Rejection::Unusable {
+    let authorization = authorization(&object);
+    if let Ok(auth) = &authorization {
+        diag::protect_secret(auth.device_code.expose());
+    }
+    if diag::is_verbose() {
+        diag::verbose(&format!("< {}", redact::body(&reply.body)));
+    }
+    authorization.map_err(|missing| Rejection::Unusable {
         status: reply.status,
         reason: format!("the device authorization answer has no usable {missing}"),
         oauth: None,
-    })?;
-    diag::protect_secret(authorization.device_code.expose());
-    Ok(authorization)
+    })
 }
 
 fn authorization(object: &Map<String, Value>) -> Result<Authorization, &'static str> {
@@ -267,7 +274,7 @@ fn authorization(object: &Map<String, Value>) -> Result<Authorization, &'static 
 
 /// A refusal or an unusable answer, as the token endpoint's would be read.
 fn rejection(reply: &Reply) -> Rejection {
-    match response::interpret(reply.status, reply.content_type.as_deref(), &reply.body) {
+    match crate::oauth::exchange::interpret(reply) {
         Err(rejection) => rejection,
         Ok(_) => Rejection::Unusable {
             status: reply.status,

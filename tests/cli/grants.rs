@@ -188,7 +188,7 @@ fn token_types_may_be_written_short_or_in_full() {
                 "--subject-token-type",
                 given,
             ],
-            &[("TOKN_SUBJECT_TOKEN", "s")],
+            &[("TOKN_SUBJECT_TOKEN", "subject-value")],
         );
         assert!(
             fields.contains(&("subject_token_type".into(), sent_as.into())),
@@ -357,7 +357,7 @@ fn a_missing_input_names_where_it_may_come_from() {
             "--actor-token-type",
             "jwt",
         ],
-        &[("TOKN_SUBJECT_TOKEN", "s")],
+        &[("TOKN_SUBJECT_TOKEN", "subject-value")],
     );
     assert!(stderr.contains("--actor-token-file"), "{stderr}");
 }
@@ -473,55 +473,55 @@ fn a_data_field_the_grant_sets_names_the_option_to_use() {
     let cases: [(&str, Env, &str, &str); 12] = [
         (
             "refresh_token",
-            &[("TOKN_REFRESH_TOKEN", "r")],
+            &[("TOKN_REFRESH_TOKEN", "rt-value")],
             "refresh_token",
             "--refresh-token-file",
         ),
         (
             "password",
-            &[("TOKN_USERNAME", "u"), ("TOKN_PASSWORD", "p")],
+            &[("TOKN_USERNAME", "u"), ("TOKN_PASSWORD", "pw-value")],
             "username",
             "--username",
         ),
         (
             "password",
-            &[("TOKN_USERNAME", "u"), ("TOKN_PASSWORD", "p")],
+            &[("TOKN_USERNAME", "u"), ("TOKN_PASSWORD", "pw-value")],
             "password",
             "--password-file",
         ),
         (
             "jwt-bearer",
-            &[("TOKN_ASSERTION", "a")],
+            &[("TOKN_ASSERTION", "assertion-value")],
             "assertion",
             "--assertion-file",
         ),
         (
             "token-exchange",
-            &[("TOKN_SUBJECT_TOKEN", "s")],
+            &[("TOKN_SUBJECT_TOKEN", "subject-value")],
             "subject_token",
             "--subject-token-file",
         ),
         (
             "token-exchange",
-            &[("TOKN_SUBJECT_TOKEN", "s")],
+            &[("TOKN_SUBJECT_TOKEN", "subject-value")],
             "subject_token_type",
             "--subject-token-type",
         ),
         (
             "token-exchange",
-            &[("TOKN_SUBJECT_TOKEN", "s")],
+            &[("TOKN_SUBJECT_TOKEN", "subject-value")],
             "actor_token",
             "--actor-token-file",
         ),
         (
             "token-exchange",
-            &[("TOKN_SUBJECT_TOKEN", "s")],
+            &[("TOKN_SUBJECT_TOKEN", "subject-value")],
             "actor_token_type",
             "--actor-token-type",
         ),
         (
             "token-exchange",
-            &[("TOKN_SUBJECT_TOKEN", "s")],
+            &[("TOKN_SUBJECT_TOKEN", "subject-value")],
             "requested_token_type",
             "--requested-token-type",
         ),

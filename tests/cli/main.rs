@@ -22,6 +22,7 @@ mod interop_jws;
 mod interop_material;
 mod interop_profiles;
 mod interop_selftest;
+mod leaks;
 mod network;
 mod output;
 mod profiles;
