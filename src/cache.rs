@@ -34,6 +34,9 @@ pub struct Entry {
     pub scopes: Vec<String>,
     /// For `--auth auto`: the attempt that worked, tried first next time.
     pub method: Option<String>,
+    /// The `--issuer` the token URL was discovered from, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
     pub expires_at: u64,
     /// The provider's answer, every field.
     pub answer: Map<String, Value>,
@@ -55,6 +58,7 @@ impl Entry {
             client_id,
             scopes,
             method,
+            issuer: None,
             expires_at,
             answer,
         }
@@ -79,7 +83,11 @@ impl Entry {
     /// Whether this entry was stored for the same endpoint and client: a file
     /// copied or planted under another key's name is not trusted.
     pub fn is_for(&self, settings: &Settings) -> bool {
-        self.token_url == settings.token_url && self.client_id == settings.client_id
+        let url_matches = settings
+            .token_url
+            .as_ref()
+            .is_none_or(|url| *url == self.token_url);
+        url_matches && self.issuer == settings.issuer && self.client_id == settings.client_id
     }
 
     pub fn remembered(&self) -> Option<Attempt> {
@@ -98,13 +106,18 @@ impl Key {
             .as_ref()
             .map(|s| hex(sha256(s.identity().as_bytes()).as_ref()))
             .unwrap_or_default();
+        // With --issuer alone, the issuer stands for the token URL it leads to:
+        // the key is known without reading the metadata.
+        let keys = settings.keys.identity();
         let mut parts: Vec<&str> = vec![
             "tokn-cache-key-v1",
-            &settings.token_url,
+            settings.token_url.as_deref().unwrap_or_default(),
+            settings.issuer.as_deref().unwrap_or_default(),
             &settings.request.grant_type,
             settings.auth.name(),
             &settings.client_id,
             &secret_hash,
+            &keys,
         ];
         let scopes: Vec<&str> = settings
             .request
@@ -141,6 +154,11 @@ fn length_prefixed(parts: &[&str]) -> Vec<u8> {
         out.extend_from_slice(part.as_bytes());
     }
     out
+}
+
+/// The SHA-256 of `text` in hex: a file name that says nothing of the text.
+pub fn digest_hex(text: &str) -> String {
+    hex(sha256(text.as_bytes()).as_ref())
 }
 
 fn sha256(data: &[u8]) -> ring::digest::Digest {
@@ -294,9 +312,27 @@ impl Cache {
 
     fn write_entry(&self, key: &Key, entry: &Entry) -> io::Result<()> {
         let json = serde_json::to_vec(entry).map_err(io::Error::other)?;
-        let tmp = self
-            .dir
-            .join(format!(".{}.{}.tmp", key.0, std::process::id()));
+        self.write_file(&format!("{}.json", key.0), &json)
+    }
+
+    /// A file kept beside the token entries (issuer metadata: `NAME.metadata`).
+    pub fn read_aside(&self, name: &str) -> Option<Vec<u8>> {
+        fs::read(self.dir.join(format!("{name}.metadata"))).ok()
+    }
+
+    /// Store a file beside the token entries; a failure is a warning.
+    pub fn write_aside(&self, name: &str, bytes: &[u8]) {
+        if let Err(e) = self.write_file(&format!("{name}.metadata"), bytes) {
+            diag::warn(&format!(
+                "cannot write in the cache directory '{}': {e}; the metadata is not cached",
+                self.dir.display()
+            ));
+        }
+    }
+
+    /// Write `bytes` to the file `name` of the cache directory, atomically and 0600.
+    fn write_file(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
+        let tmp = self.dir.join(format!(".{name}.{}.tmp", std::process::id()));
         // A leftover of a crashed run could have any mode: start from a new file.
         let _ = fs::remove_file(&tmp);
         let result = (|| {
@@ -305,8 +341,8 @@ impl Cache {
                 .write(true)
                 .mode_private()
                 .open(&tmp)?;
-            file.write_all(&json)?;
-            fs::rename(&tmp, self.entry_path(key))
+            file.write_all(bytes)?;
+            fs::rename(&tmp, self.dir.join(name))
         })();
         if result.is_err() {
             let _ = fs::remove_file(&tmp);
@@ -330,12 +366,16 @@ impl Cache {
         entries
     }
 
-    /// Remove every entry, lock and leftover temporary file; return how many entries.
+    /// Remove every entry, lock, metadata document and leftover temporary file;
+    /// return how many entries.
     pub fn clear(&self) -> io::Result<usize> {
         let mut removed = 0;
         for item in fs::read_dir(&self.dir)?.flatten() {
             let name = item.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".json") || name.ends_with(".lock") || name.ends_with(".tmp") {
+            if [".json", ".lock", ".tmp", ".metadata"]
+                .iter()
+                .any(|suffix| name.ends_with(suffix))
+            {
                 match fs::remove_file(item.path()) {
                     Ok(()) => removed += usize::from(name.ends_with(".json")),
                     // Another tokn replaced or cleared it meanwhile.

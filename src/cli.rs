@@ -27,6 +27,9 @@ Examples:
   With curl, keeping the token out of the process list:
     tokn -f header | curl -H @- https://api.example.com/things
 
+  With a private key instead of a secret, the token endpoint from the issuer's metadata:
+    tokn --issuer https://idp.example.com -i my-client --signing-key key.pem
+
   With a profile of the config file (~/.config/tokn/config.toml):
     tokn -p prod -f header | curl -H @- https://api.example.com/things
     tokn config show -p prod

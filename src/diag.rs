@@ -49,6 +49,20 @@ fn protect(value: &str, replacement: String) {
     }
 }
 
+/// Every value registered with [`protect_secret`]: what must never be written
+/// anywhere (the cache checks its entries against them).
+pub fn secrets() -> Vec<String> {
+    SENSITIVE.lock().map_or_else(
+        |_| Vec::new(),
+        |list| {
+            list.iter()
+                .filter(|(_, replacement)| replacement == "[redacted]")
+                .map(|(value, _)| value.clone())
+                .collect()
+        },
+    )
+}
+
 /// The first 6 characters of a token and an ellipsis, as verbose output shows it.
 pub fn shorten(token: &str) -> String {
     let head: String = token.chars().take(6).collect();

@@ -12,7 +12,13 @@ use crate::error::{ContextLines, usage};
 
 /// Check the token URL; return its scheme and host (without brackets for IPv6).
 pub fn check_url(url: &str, allow_http: bool) -> Result<(&'static str, String)> {
-    let invalid = |why: &str| usage(format!("the token URL '{url}' is not valid: {why}"));
+    check_url_of(url, "token URL", allow_http)
+}
+
+/// Check a URL tokn sends to (`what` names it in messages: `token URL`,
+/// `issuer URL`) by the token URL's rules.
+pub fn check_url_of(url: &str, what: &str, allow_http: bool) -> Result<(&'static str, String)> {
+    let invalid = |why: &str| usage(format!("the {what} '{url}' is not valid: {why}"));
     let uri: Uri = url.parse().map_err(|e| invalid(&format!("{e}")))?;
     let scheme = match uri.scheme_str().map(str::to_ascii_lowercase).as_deref() {
         Some("https") => "https",
@@ -28,10 +34,10 @@ pub fn check_url(url: &str, allow_http: bool) -> Result<(&'static str, String)> 
     };
     if authority.as_str().contains('@') {
         // Not echoed: the part before '@' is a password.
-        return Err(usage(
-            "the token URL holds credentials (user:password@): pass the client ID with -i \
-             and the secret by env, file or prompt",
-        ));
+        return Err(usage(format!(
+            "the {what} holds credentials (user:password@): pass the client ID with -i \
+             and the secret by env, file or prompt"
+        )));
     }
     let host = authority
         .host()
@@ -46,7 +52,7 @@ pub fn check_url(url: &str, allow_http: bool) -> Result<(&'static str, String)> 
             "refusing to send the client secret over plain http to '{host}'"
         ))
         .context_lines(&[
-            "use an https:// token URL",
+            "use an https:// URL",
             "or pass --allow-http if the network path is trusted",
         ]));
     }

@@ -2,15 +2,17 @@
 //!
 //! It owns the transport rules of the SPEC: one deadline for the whole run, no
 //! redirects, statuses ≥ 400 returned with their body, a 1 MiB cap on the body,
-//! the trust store (system, `--cacert`, or none with `-k`), and the proxy that
-//! `proxy.rs` chose. Failures come back already sorted into exit codes.
+//! the trust store (system, `--cacert`, or none with `-k`), the client
+//! certificate of mutual TLS (checked beforehand in `keys/tls.rs`), and the proxy
+//! that `proxy.rs` chose. Failures come back already sorted into exit codes.
 
 use std::io;
 use std::time::{Duration, Instant, SystemTime};
 
-use ureq::tls::{Certificate, RootCerts, TlsConfig};
+use ureq::tls::{Certificate, ClientCert, PrivateKey, RootCerts, TlsConfig};
 
 use crate::error::{Exit, Failure};
+use crate::keys::tls::ClientIdentity;
 
 /// The largest answer tokn reads; a token answer is a few kilobytes at most.
 pub const MAX_BODY: u64 = 1024 * 1024;
@@ -79,6 +81,7 @@ impl Transport {
     pub fn new(
         url: &str,
         trust: Trust,
+        identity: Option<&ClientIdentity>,
         proxy: Option<String>,
         timeout: Duration,
         deadline: Instant,
@@ -89,7 +92,8 @@ impl Transport {
                 TlsConfig::builder().root_certs(RootCerts::new_with_certs(&certs))
             }
             Trust::Nothing => TlsConfig::builder().disable_verification(true),
-        };
+        }
+        .client_cert(identity.map(client_cert).transpose()?);
         let ureq_proxy = match &proxy {
             None => None,
             Some(p) => Some(ureq::Proxy::new(p).map_err(|_| {
@@ -131,16 +135,37 @@ impl Transport {
 
     /// POST a form body with these headers (the defaults already merged in).
     pub fn post_form(&self, headers: &[(String, String)], body: &str) -> Result<Reply, SendError> {
-        let remaining = self.deadline.saturating_duration_since(Instant::now());
-        if remaining.is_zero() {
-            return Err(self.timed_out());
-        }
+        let remaining = self.remaining()?;
         let mut request = self.agent.post(&self.url);
         for (name, value) in headers {
             request = request.header(name.as_str(), value.as_str());
         }
         let request = request.config().timeout_global(Some(remaining)).build();
-        let mut response = request.send(body).map_err(|e| self.classify(e))?;
+        let response = request.send(body).map_err(|e| self.classify(e))?;
+        self.read_reply(response)
+    }
+
+    /// GET the URL (a metadata document), with the agent's `Accept: application/json`.
+    pub fn get(&self) -> Result<Reply, SendError> {
+        let remaining = self.remaining()?;
+        let request = self.agent.get(&self.url);
+        let request = request.config().timeout_global(Some(remaining)).build();
+        let response = request.call().map_err(|e| self.classify(e))?;
+        self.read_reply(response)
+    }
+
+    fn remaining(&self) -> Result<Duration, SendError> {
+        let remaining = self.deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(self.timed_out());
+        }
+        Ok(remaining)
+    }
+
+    fn read_reply(
+        &self,
+        mut response: ureq::http::Response<ureq::Body>,
+    ) -> Result<Reply, SendError> {
         let header = |name: &str| {
             response
                 .headers()
@@ -243,6 +268,25 @@ impl Transport {
         };
         SendError { failure, reset }
     }
+}
+
+/// The certificate and key as ureq takes them; `ClientIdentity::load` has
+/// already checked that rustls accepts the pair, so ureq will not panic on it.
+fn client_cert(identity: &ClientIdentity) -> Result<ClientCert, Failure> {
+    let chain: Vec<Certificate<'static>> = identity
+        .chain
+        .iter()
+        .map(|c| Certificate::from_der(c.as_ref()).to_owned())
+        .collect();
+    // ureq names the key's kind with a type it does not export: let it read
+    // the PEM (which holds exactly this one key) itself.
+    let key = PrivateKey::from_pem(&identity.key_pem).map_err(|e| {
+        Failure::new(
+            Exit::Usage,
+            format!("the client certificate's key cannot be used: {e}"),
+        )
+    })?;
+    Ok(ClientCert::new_with_certs(&chain, key))
 }
 
 fn tls_or_network(message: String, via: &str) -> Failure {

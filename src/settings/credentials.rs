@@ -101,16 +101,21 @@ impl Place<'_> {
 
 /// The client secret, from the strongest place that is set.
 pub fn client_secret(l: &Layered) -> Result<ClientSecret> {
+    match client_secret_if_given(l)? {
+        Some(secret) => Ok(secret),
+        None => known(prompt()?),
+    }
+}
+
+/// The client secret if one of its places is set; no prompt.
+pub fn client_secret_if_given(l: &Layered) -> Result<Option<ClientSecret>> {
     let mut places: Vec<Place> = Vec::new();
     places.extend(l.client_secret.as_ref().map(Place::Value));
     places.extend(l.client_secret_file.as_ref().map(Place::File));
     places.extend(l.client_secret_cmd.as_ref().map(Place::Command));
     // Stable: within one layer, the order above is the SPEC's.
     places.sort_by_key(Place::rank);
-    match places.first() {
-        Some(place) => place.take(),
-        None => known(prompt()?),
-    }
+    places.first().map(Place::take).transpose()
 }
 
 fn known(value: String) -> Result<ClientSecret> {

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
+use crate::endpoint::check_url;
 use crate::error::usage;
 use crate::http::{self, Trust};
 use crate::options::Layered;
@@ -51,4 +52,13 @@ pub fn trust(l: &Layered) -> Result<Trust> {
         ))
     })?;
     Ok(Trust::Only(certs))
+}
+
+/// The proxy for a request to `url` (checked by the token URL's rules first,
+/// as URLs found in metadata have not been yet).
+pub fn route(url: &str, allow_http: bool) -> Result<Option<String>> {
+    let (scheme, host) = check_url(url, allow_http)?;
+    Ok(crate::proxy::proxy_for(scheme, &host, |name| {
+        std::env::var(name).ok()
+    }))
 }

@@ -6,11 +6,15 @@ mod util;
 
 mod cache;
 mod canary;
+mod canary_keys;
+mod discovery;
 mod errors;
 mod fetch;
 mod generated;
 mod hostile;
 mod interop;
+mod keys;
+mod mtls;
 mod network;
 mod output;
 mod profiles;
