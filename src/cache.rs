@@ -6,9 +6,12 @@
 //! into place, so a reader never sees half an entry. The secret is never written:
 //! the key holds only its SHA-256. Processes that want the same token at once
 //! serialize on a per-key lock file, so only one of them asks the server.
-//! Anything unexpected on disk is ignored and replaced, never a crash.
+//! Anything unexpected on disk is ignored and replaced, never a crash or a hang:
+//! files in the directory are opened without following links or waiting, used
+//! only when they are regular files, read up to [`MAX_ENTRY`], and `cache clear`
+//! removes only names tokn gives its files (see `files.rs`).
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -18,12 +21,21 @@ use serde_json::{Map, Value};
 
 use crate::diag;
 use crate::error::{Exit, Failure};
+use crate::files::{self, Trouble};
 use crate::oauth::client_auth::Attempt;
 use crate::oauth::response::{self, Token};
 use crate::settings::Settings;
 
 /// Bumped whenever the entry format changes; other versions are ignored.
 const VERSION: u32 = 1;
+
+/// The largest entry read or written. Real entries are a few KB (an access
+/// token, maybe refresh and ID tokens, a few fields). 2 MiB is twice the
+/// largest answer tokn accepts from a server (1 MiB), which leaves room for the
+/// entry's own fields and JSON escapes, so tokn can always read back what it
+/// wrote; a damaged or planted file (a huge one, `/dev/zero` behind a link) is
+/// never read past it.
+const MAX_ENTRY: u64 = 2 * 1024 * 1024;
 
 /// One cached token, as stored on disk.
 #[derive(Debug, Serialize, Deserialize)]
@@ -145,6 +157,34 @@ impl Key {
     }
 }
 
+impl Key {
+    /// A key for other things kept in the cache (see [`Side`]).
+    pub fn of_parts(parts: &[&str]) -> Key {
+        Key(hex(sha256(&length_prefixed(parts)).as_ref()))
+    }
+}
+
+/// What the cache directory keeps besides token entries, in files named
+/// `KIND-KEY.json`: things that are costly to redo on every run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The tables of a config file, parsed (`config_cache.rs`).
+    Config,
+    /// An issuer's metadata document (`oauth/metadata.rs`).
+    Metadata,
+}
+
+impl Side {
+    const ALL: [Side; 2] = [Side::Config, Side::Metadata];
+
+    fn prefix(self) -> &'static str {
+        match self {
+            Side::Config => "config-",
+            Side::Metadata => "metadata-",
+        }
+    }
+}
+
 /// Each part as its length, a colon and its bytes: no two lists encode alike.
 fn length_prefixed(parts: &[&str]) -> Vec<u8> {
     let mut out = Vec::new();
@@ -154,11 +194,6 @@ fn length_prefixed(parts: &[&str]) -> Vec<u8> {
         out.extend_from_slice(part.as_bytes());
     }
     out
-}
-
-/// The SHA-256 of `text` in hex: a file name that says nothing of the text.
-pub fn digest_hex(text: &str) -> String {
-    hex(sha256(text.as_bytes()).as_ref())
 }
 
 fn sha256(data: &[u8]) -> ring::digest::Digest {
@@ -209,8 +244,18 @@ impl Cache {
     }
 
     /// Open the cache for reading and writing tokens, creating it if needed.
-    /// A directory that is not safe gives a warning and no cache.
+    /// A directory that is not safe gives a warning and no cache. The answer is
+    /// kept for the run, so that the warning is given once however often the
+    /// cache is asked for.
     pub fn open() -> Option<Cache> {
+        static OPENED: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+        OPENED
+            .get_or_init(|| Cache::open_checked().map(|c| c.dir))
+            .clone()
+            .map(|dir| Cache { dir })
+    }
+
+    fn open_checked() -> Option<Cache> {
         let Some(dir) = Cache::location() else {
             diag::verbose("* no cache: neither TOKN_CACHE_DIR, XDG_CACHE_HOME nor HOME is set");
             return None;
@@ -245,7 +290,16 @@ impl Cache {
 
     /// The entry for this key, if there is a readable one of this version.
     pub fn read(&self, key: &Key) -> Option<Entry> {
-        let bytes = fs::read(self.entry_path(key)).ok()?;
+        let bytes = match files::read_own(&self.entry_path(key), MAX_ENTRY) {
+            Ok(bytes) => bytes,
+            Err(Trouble::Io(e)) if e.kind() == io::ErrorKind::NotFound => return None,
+            Err(trouble) => {
+                diag::verbose(&format!(
+                    "* ignoring the cache entry ({trouble}); it will be replaced"
+                ));
+                return None;
+            }
+        };
         match serde_json::from_slice::<Entry>(&bytes) {
             Ok(entry) if entry.version == VERSION => Some(entry),
             _ => {
@@ -259,13 +313,7 @@ impl Cache {
     /// lock file cannot be made (the cache is then only read, not written).
     pub fn lock(&self, key: &Key, deadline: Instant) -> Result<Option<Lock>, Failure> {
         let path = self.dir.join(format!("{}.lock", key.0));
-        let file = match OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .mode_private()
-            .open(&path)
-        {
+        let file = match open_lock(&path) {
             Ok(f) => f,
             Err(e) => {
                 diag::warn(&format!(
@@ -312,37 +360,42 @@ impl Cache {
 
     fn write_entry(&self, key: &Key, entry: &Entry) -> io::Result<()> {
         let json = serde_json::to_vec(entry).map_err(io::Error::other)?;
-        self.write_file(&format!("{}.json", key.0), &json)
-    }
-
-    /// A file kept beside the token entries (issuer metadata: `NAME.metadata`).
-    pub fn read_aside(&self, name: &str) -> Option<Vec<u8>> {
-        fs::read(self.dir.join(format!("{name}.metadata"))).ok()
-    }
-
-    /// Store a file beside the token entries; a failure is a warning.
-    pub fn write_aside(&self, name: &str, bytes: &[u8]) {
-        if let Err(e) = self.write_file(&format!("{name}.metadata"), bytes) {
-            diag::warn(&format!(
-                "cannot write in the cache directory '{}': {e}; the metadata is not cached",
-                self.dir.display()
-            ));
+        if json.len() as u64 > MAX_ENTRY {
+            return Err(io::Error::other("the answer is too large to cache"));
         }
+        self.write_file(&key.0, &self.entry_path(key), &json)
     }
 
-    /// Write `bytes` to the file `name` of the cache directory, atomically and 0600.
-    fn write_file(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
-        let tmp = self.dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        // A leftover of a crashed run could have any mode: start from a new file.
+    fn side_path(&self, side: Side, key: &Key) -> PathBuf {
+        self.dir.join(format!("{}{}.json", side.prefix(), key.0))
+    }
+
+    /// A side file's contents, if there is a readable one.
+    pub fn read_side(&self, side: Side, key: &Key) -> Option<Vec<u8>> {
+        files::read_own(&self.side_path(side, key), MAX_ENTRY).ok()
+    }
+
+    /// Store a side file, written whole and renamed into place like an entry.
+    pub fn write_side(&self, side: Side, key: &Key, bytes: &[u8]) -> io::Result<()> {
+        if bytes.len() as u64 > MAX_ENTRY {
+            return Err(io::Error::other("too large to cache"));
+        }
+        self.write_file(&key.0, &self.side_path(side, key), bytes)
+    }
+
+    /// Write `bytes` to a new temporary file and rename it to `path`.
+    fn write_file(&self, key: &str, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let tmp = self
+            .dir
+            .join(format!(".{}.{}.tmp", key, std::process::id()));
+        // A leftover of a crashed run could have any mode, or be a link: start
+        // from a new file (removing a link removes the link, not its target, and
+        // create_new never follows one).
         let _ = fs::remove_file(&tmp);
         let result = (|| {
-            let mut file = OpenOptions::new()
-                .create_new(true)
-                .write(true)
-                .mode_private()
-                .open(&tmp)?;
+            let mut file = files::own_file().create_new(true).write(true).open(&tmp)?;
             file.write_all(bytes)?;
-            fs::rename(&tmp, self.dir.join(name))
+            fs::rename(&tmp, path)
         })();
         if result.is_err() {
             let _ = fs::remove_file(&tmp);
@@ -357,8 +410,8 @@ impl Cache {
         };
         let mut entries: Vec<Entry> = dir
             .flatten()
-            .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
-            .filter_map(|e| fs::read(e.path()).ok())
+            .filter(|e| own_name(&e.file_name()) == Some(Own::Entry))
+            .filter_map(|e| files::read_own(&e.path(), MAX_ENTRY).ok())
             .filter_map(|bytes| serde_json::from_slice::<Entry>(&bytes).ok())
             .filter(|e| e.version == VERSION)
             .collect();
@@ -366,43 +419,83 @@ impl Cache {
         entries
     }
 
-    /// Remove every entry, lock, metadata document and leftover temporary file;
-    /// return how many entries.
+    /// Remove every entry, lock and leftover temporary file; return how many entries.
+    /// Only names tokn gives its files are touched, and never a directory; a
+    /// link is removed itself, never what it points to.
     pub fn clear(&self) -> io::Result<usize> {
         let mut removed = 0;
         for item in fs::read_dir(&self.dir)?.flatten() {
-            let name = item.file_name().to_string_lossy().into_owned();
-            if [".json", ".lock", ".tmp", ".metadata"]
-                .iter()
-                .any(|suffix| name.ends_with(suffix))
-            {
-                match fs::remove_file(item.path()) {
-                    Ok(()) => removed += usize::from(name.ends_with(".json")),
-                    // Another tokn replaced or cleared it meanwhile.
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(e),
-                }
+            let Some(own) = own_name(&item.file_name()) else {
+                continue;
+            };
+            if item.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            match fs::remove_file(item.path()) {
+                Ok(()) => removed += usize::from(own == Own::Entry),
+                // Another tokn replaced or cleared it meanwhile.
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
             }
         }
         Ok(removed)
     }
 }
 
-/// 0600 files and 0700 directories, on the platforms that have modes.
-trait Private {
-    fn mode_private(&mut self) -> &mut Self;
+/// The kinds of file tokn keeps in the cache directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Own {
+    /// `KEY.json`
+    Entry,
+    /// `KEY.lock`
+    Lock,
+    /// `.KEY.PID.tmp`, an entry being written
+    Temp,
+    /// `KIND-KEY.json`, a [`Side`] file
+    Side,
 }
 
-impl Private for OpenOptions {
-    #[cfg(unix)]
-    fn mode_private(&mut self) -> &mut Self {
-        use std::os::unix::fs::OpenOptionsExt;
-        self.mode(0o600)
+/// Which of tokn's files `name` is, if any: KEY is 64 lowercase hex digits.
+fn own_name(name: &std::ffi::OsStr) -> Option<Own> {
+    let name = name.to_str()?;
+    let is_key =
+        |k: &str| k.len() == 64 && k.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    if let Some(key) = name.strip_suffix(".json") {
+        if let Some(key) = Side::ALL.iter().find_map(|s| key.strip_prefix(s.prefix())) {
+            return is_key(key).then_some(Own::Side);
+        }
+        return is_key(key).then_some(Own::Entry);
     }
-    #[cfg(not(unix))]
-    fn mode_private(&mut self) -> &mut Self {
-        self
+    if let Some(key) = name.strip_suffix(".lock") {
+        return is_key(key).then_some(Own::Lock);
     }
+    let (key, pid) = name
+        .strip_prefix('.')?
+        .strip_suffix(".tmp")?
+        .split_once('.')?;
+    let is_pid = !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit());
+    (is_key(key) && is_pid).then_some(Own::Temp)
+}
+
+/// Open (or make) the lock file: a regular file, never reached through a link.
+/// Anything else where the lock belongs (a link, a FIFO) is not tokn's and is
+/// replaced; removing a link removes the link, not its target. Two processes
+/// replacing the same one at once may each end up with a lock of their own,
+/// which costs one extra request, once.
+fn open_lock(path: &Path) -> io::Result<File> {
+    if let Ok(meta) = fs::symlink_metadata(path)
+        && !meta.is_file()
+    {
+        diag::verbose("* replacing a cache lock that is not a regular file");
+        fs::remove_file(path)?;
+    }
+    let mut options = files::own_file();
+    options.create(true).truncate(false).write(true);
+    files::open_own(&options, path).map_err(|trouble| match trouble {
+        Trouble::Io(e) => e,
+        Trouble::Unusual(what) => io::Error::other(format!("the lock file is {what}")),
+        other => io::Error::other(other.to_string()),
+    })
 }
 
 fn create_private_dir(dir: &Path) -> io::Result<()> {
@@ -463,6 +556,30 @@ mod tests {
     fn the_encoding_is_unambiguous() {
         assert_ne!(length_prefixed(&["ab", "c"]), length_prefixed(&["a", "bc"]));
         assert_ne!(length_prefixed(&["a:b"]), length_prefixed(&["a", "b"]));
+    }
+
+    #[test]
+    fn only_the_names_tokn_gives_are_its_own() {
+        let key = "0123456789abcdef".repeat(4);
+        let own = |name: &str| own_name(std::ffi::OsStr::new(name));
+        assert_eq!(own(&format!("{key}.json")), Some(Own::Entry));
+        assert_eq!(own(&format!("{key}.lock")), Some(Own::Lock));
+        assert_eq!(own(&format!(".{key}.4242.tmp")), Some(Own::Temp));
+        assert_eq!(own(&format!("config-{key}.json")), Some(Own::Side));
+        assert_eq!(own(&format!("other-{key}.json")), None);
+        for other in [
+            "notes.json".to_string(),
+            format!("{}.json", &key[1..]),
+            format!("{}.json", key.to_uppercase()),
+            format!("{key}.json.bak"),
+            format!("{key}.tmp"),
+            format!(".{key}..tmp"),
+            format!(".{key}.12x.tmp"),
+            format!(".{key}.json"),
+            "x.lock".to_string(),
+        ] {
+            assert_eq!(own(&other), None, "{other}");
+        }
     }
 
     #[test]

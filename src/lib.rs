@@ -12,6 +12,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod config_cache;
 pub mod diag;
 pub mod endpoint;
 pub mod error;
@@ -59,6 +60,8 @@ pub fn run(parsed: Parsed, started: Instant) -> Result<ExitCode> {
 /// The settings of a command that gets a token: what the user gave, over the
 /// profile, the config file's defaults and the built-ins.
 fn settings(global: &GlobalArgs, given: Layered, started: Instant) -> Result<Settings> {
-    let chosen = profile::choose(global)?;
+    // A parsed copy of the config file is a cache too: --no-cache skips it.
+    let reuse = !given.no_cache.as_ref().is_some_and(|s| s.value);
+    let chosen = profile::choose(global, reuse)?;
     Settings::resolve(&chosen.layer(given), started)
 }

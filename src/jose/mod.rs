@@ -9,7 +9,7 @@
 pub mod sign;
 
 use base64::Engine;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 pub use sign::sign_jwt;
@@ -27,7 +27,7 @@ pub fn b64url_decode(text: &str) -> Option<Vec<u8>> {
 }
 
 /// A JWS algorithm tokn can sign with (RFC 7518 §3.1, RFC 8037 for `EdDSA`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Deserialize, Serialize)]
 pub enum Alg {
     #[value(name = "RS256")]
     #[serde(rename = "RS256")]

@@ -12,6 +12,7 @@ pub mod tls;
 
 use std::fmt;
 use std::path::Path;
+use std::time::Instant;
 
 use anyhow::Result;
 use ring::signature::{
@@ -89,9 +90,10 @@ impl SigningKey {
     /// Read a PEM private key file: PKCS#8 (RSA, EC P-256 or P-384, Ed25519),
     /// PKCS#1 (RSA) or SEC1 (EC). A certificate in the same file gives the
     /// thumbprints, after a check that it is the key's. `option` names the
-    /// option in messages (`--signing-key`, `signing_key in [profiles.p]`).
-    pub fn load(path: &Path, option: &str) -> Result<SigningKey> {
-        let pem = files::read_pem_file(path, option, true)?;
+    /// option in messages (`--signing-key`, `signing_key in [profiles.p]`);
+    /// a pipe is read until `deadline` at most.
+    pub fn load(path: &Path, option: &str, deadline: Instant) -> Result<SigningKey> {
+        let pem = files::read_pem_file(path, option, true, deadline)?;
         SigningKey::from_pem(&pem, &format!("the {option} file '{}'", path.display()))
     }
 

@@ -7,6 +7,7 @@
 //! here first, and a refusal is a usage error naming the files.
 
 use std::path::Path;
+use std::time::Instant;
 
 use anyhow::Result;
 use rustls::crypto::ring::default_provider;
@@ -30,11 +31,16 @@ pub struct ClientIdentity {
 }
 
 impl ClientIdentity {
-    /// Read `--cert` and `--key` (each with the name of its option for messages).
-    pub fn load(cert: (&Path, &str), key: Option<(&Path, &str)>) -> Result<ClientIdentity> {
+    /// Read `--cert` and `--key` (each with the name of its option for
+    /// messages), waiting for a pipe until `deadline` at most.
+    pub fn load(
+        cert: (&Path, &str),
+        key: Option<(&Path, &str)>,
+        deadline: Instant,
+    ) -> Result<ClientIdentity> {
         let (cert_path, cert_option) = cert;
         let cert_origin = format!("the {cert_option} file '{}'", cert_path.display());
-        let cert_pem = files::read_pem_file(cert_path, cert_option, key.is_none())?;
+        let cert_pem = files::read_pem_file(cert_path, cert_option, key.is_none(), deadline)?;
         let cert_sections = sections(&cert_pem, &cert_origin)?;
         let chain: Vec<CertificateDer<'static>> = cert_sections
             .iter()
@@ -49,7 +55,7 @@ impl ClientIdentity {
         let (key_origin, key_pem, key_sections) = match key {
             Some((path, option)) => {
                 let origin = format!("the {option} file '{}'", path.display());
-                let pem = files::read_pem_file(path, option, true)?;
+                let pem = files::read_pem_file(path, option, true, deadline)?;
                 let found = sections(&pem, &origin)?;
                 (origin, pem, found)
             }
@@ -128,7 +134,12 @@ mod tests {
     fn load(cert: &str, key: Option<&str>) -> Result<ClientIdentity> {
         let cert = path(cert);
         let key = key.map(path);
-        ClientIdentity::load((&cert, "--cert"), key.as_deref().map(|k| (k, "--key")))
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        ClientIdentity::load(
+            (&cert, "--cert"),
+            key.as_deref().map(|k| (k, "--key")),
+            deadline,
+        )
     }
 
     fn message(cert: &str, key: Option<&str>) -> String {

@@ -44,8 +44,18 @@ pub fn claims(client_id: &str, audience: &str, jti: &str, now: u64) -> Map<Strin
 }
 
 /// 128 random bits in base64url.
+///
+/// `TOKN_TEST_JTI` replaces them, so that a test can replay an assertion and
+/// see the server refuse it. Like `TOKN_TEST_NOW`, it is for tests only and is
+/// not documented as an option.
 pub fn new_jti() -> Result<String> {
     use ring::rand::SecureRandom;
+    if let Some(fixed) = std::env::var("TOKN_TEST_JTI")
+        .ok()
+        .filter(|v| !v.is_empty())
+    {
+        return Ok(fixed);
+    }
     let mut bytes = [0u8; 16];
     ring::rand::SystemRandom::new()
         .fill(&mut bytes)

@@ -10,7 +10,7 @@
 
 use anyhow::Result;
 use base64::Engine;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diag;
 use crate::error::usage;
@@ -20,7 +20,7 @@ use crate::oauth::request::Outgoing;
 use crate::secret::Secret;
 
 /// `--auth`; the RFC 8414 and RFC 8705 names are accepted as aliases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AuthMethod {
     /// private_key_jwt with --signing-key; tls with only --cert; else basic, then post

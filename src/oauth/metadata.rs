@@ -12,7 +12,7 @@
 use anyhow::Result;
 use serde_json::{Map, Value};
 
-use crate::cache::{self, Cache};
+use crate::cache::{Cache, Key, Side};
 use crate::clock;
 use crate::diag;
 use crate::error::{Exit, Failure};
@@ -96,12 +96,12 @@ pub fn load(
     refresh: bool,
     get: &dyn Fn(&str) -> Result<Reply>,
 ) -> Result<Metadata> {
-    let name = cache::digest_hex(issuer);
+    let key = Key::of_parts(&["tokn-metadata-v1", issuer]);
     let now = clock::now();
     if let Some(cache) = cache
         && !refresh
         && let Some((metadata, age)) = cache
-            .read_aside(&name)
+            .read_side(Side::Metadata, &key)
             .and_then(|b| cached(issuer, &b, now))
     {
         diag::verbose(&format!(
@@ -118,7 +118,11 @@ pub fn load(
             "fetched_at": now,
             "document": metadata.document,
         });
-        cache.write_aside(&name, stored.to_string().as_bytes());
+        if let Err(e) = cache.write_side(Side::Metadata, &key, stored.to_string().as_bytes()) {
+            diag::warn(&format!(
+                "cannot write the metadata of {issuer} in the cache: {e}; it is not cached"
+            ));
+        }
     }
     Ok(metadata)
 }

@@ -37,8 +37,8 @@ pub fn prepare(
     cache: Option<&Cache>,
     deadline: Instant,
 ) -> Result<Prepared> {
-    let signing_key = settings.keys.load_signing_key()?;
-    let identity = settings.keys.load_client_identity()?;
+    let signing_key = settings.keys.load_signing_key(deadline)?;
+    let identity = settings.keys.load_client_identity(deadline)?;
     if let Some(identity) = &identity {
         diag::verbose(&format!("* client certificate from {}", identity.origin));
     }

@@ -7,6 +7,7 @@
 //! What can be checked without reading them is checked here.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use anyhow::Result;
 
@@ -113,17 +114,17 @@ impl KeySettings {
 
     /// The signing key, read and checked (its algorithm too), when the client
     /// authentication signs with it.
-    pub fn load_signing_key(&self) -> Result<Option<SigningKey>> {
+    pub fn load_signing_key(&self, deadline: Instant) -> Result<Option<SigningKey>> {
         let Some(path) = self.signing_key.as_ref().filter(|_| self.signs) else {
             return Ok(None);
         };
-        let key = SigningKey::load(&path.value, &path.option_name("signing_key"))?;
+        let key = SigningKey::load(&path.value, &path.option_name("signing_key"), deadline)?;
         key.choose_alg(self.jwt.alg)?;
         Ok(Some(key))
     }
 
     /// The client certificate and its key, read and checked to belong together.
-    pub fn load_client_identity(&self) -> Result<Option<ClientIdentity>> {
+    pub fn load_client_identity(&self, deadline: Instant) -> Result<Option<ClientIdentity>> {
         let Some(cert) = &self.cert else {
             return Ok(None);
         };
@@ -134,6 +135,7 @@ impl KeySettings {
             key_option
                 .as_ref()
                 .map(|(k, option)| (k.value.as_path(), option.as_str())),
+            deadline,
         )
         .map(Some)
     }

@@ -89,14 +89,13 @@ impl Settings {
             .collect::<Result<Vec<_>>>()?;
         let output = output_spec(l)?;
         let (timeout, mut deadline) = transport::timing(l, started)?;
-        let trust = transport::trust(l)?;
+        let trust = transport::trust(l, deadline)?;
         let auth = *built_in(&l.auth, "--auth")?;
         let keys = KeySettings::resolve(l, auth)?;
         // The secret comes last: a usage error elsewhere should not cost a
         // prompt. The time a person takes to type it does not count.
-        let before = Instant::now();
-        let secret = client_secret(l, auth, &keys)?;
-        deadline += before.elapsed();
+        let (secret, typing) = client_secret(l, auth, &keys, deadline)?;
+        deadline += typing;
         if matches!(trust, Trust::Nothing) {
             diag::warn(
                 "-k/--insecure: TLS certificates are not checked, so anyone on the network \
@@ -156,18 +155,24 @@ fn endpoints(l: &Layered, allow_http: bool) -> Result<(Option<String>, Option<St
     Ok((token_url, issuer))
 }
 
-/// The client secret, when the client authentication may use one: none for
+/// The client secret, when the client authentication may use one (none for
 /// `none`, `tls` and `private_key_jwt`; for `auto` with a key or a certificate,
-/// only one that is given (no prompt).
+/// only one that is given: no prompt), and the time spent typing it.
 fn client_secret(
     l: &Layered,
     auth: AuthMethod,
     keys: &KeySettings,
-) -> Result<Option<ClientSecret>> {
+    deadline: Instant,
+) -> Result<(Option<ClientSecret>, Duration)> {
     match auth {
-        AuthMethod::None | AuthMethod::Tls | AuthMethod::PrivateKeyJwt => Ok(None),
-        AuthMethod::Auto if keys.can_replace_secret() => credentials::client_secret_if_given(l),
-        _ => credentials::client_secret(l).map(Some),
+        AuthMethod::None | AuthMethod::Tls | AuthMethod::PrivateKeyJwt => {
+            Ok((None, Duration::ZERO))
+        }
+        AuthMethod::Auto if keys.can_replace_secret() => Ok((
+            credentials::client_secret_if_given(l, deadline)?,
+            Duration::ZERO,
+        )),
+        _ => credentials::client_secret(l, deadline).map(|(s, typing)| (Some(s), typing)),
     }
 }
 

@@ -7,6 +7,7 @@ use anyhow::Result;
 
 use crate::endpoint::check_url;
 use crate::error::usage;
+use crate::files;
 use crate::http::{self, Trust};
 use crate::options::Layered;
 
@@ -31,7 +32,7 @@ pub fn timing(l: &Layered, started: Instant) -> Result<(Duration, Instant)> {
 }
 
 /// The system's trust store, the `--cacert` file's CAs, or nothing with `-k`.
-pub fn trust(l: &Layered) -> Result<Trust> {
+pub fn trust(l: &Layered, deadline: Instant) -> Result<Trust> {
     if switch(&l.insecure) {
         return Ok(Trust::Nothing);
     }
@@ -39,12 +40,7 @@ pub fn trust(l: &Layered) -> Result<Trust> {
         return Ok(Trust::System);
     };
     let path = &cacert.value;
-    let pem = std::fs::read(path).map_err(|e| {
-        usage(format!(
-            "cannot read the --cacert file '{}': {e}",
-            path.display()
-        ))
-    })?;
+    let pem = files::read_ca_file(path, deadline)?;
     let certs = http::load_ca_file(&pem).map_err(|e| {
         usage(format!(
             "the --cacert file '{}' is not usable: {e}",

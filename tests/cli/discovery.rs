@@ -265,7 +265,7 @@ fn metadata_is_cached_for_an_hour() {
     let files: Vec<_> = std::fs::read_dir(tmp.path().join("cache"))
         .unwrap()
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".metadata"))
+        .filter(|e| e.file_name().to_string_lossy().starts_with("metadata-"))
         .collect();
     assert_eq!(files.len(), 1);
     let mode = std::os::unix::fs::PermissionsExt::mode(&files[0].metadata().unwrap().permissions());

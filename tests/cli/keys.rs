@@ -306,8 +306,8 @@ fn a_key_others_can_read_gives_a_warning_naming_it() {
     assert_eq!(
         out.stderr,
         format!(
-            "tokn: warning: the key file '{}' can be read by other users (mode 0644); run chmod \
-             600 on it\n",
+            "tokn: warning: the --signing-key file '{}' can be read by other users (mode 0644); \
+             run chmod 600 on it\n",
             key.display()
         )
     );
