@@ -352,7 +352,8 @@ options! {
     ///
     /// The argument is split at the first '=', and tokn form-urlencodes both sides. A key
     /// given again is sent again, in order. The fields tokn sets itself (grant_type, scope,
-    /// client_id, client_secret) are refused: use their options.
+    /// client_id, client_secret, client_assertion, client_assertion_type) are refused: use
+    /// their options.
     #[arg(short = 'd', long, value_name = "KEY=VALUE", value_hint = ValueHint::Other)]
     data: Vec<String>,
 

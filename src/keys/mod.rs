@@ -20,9 +20,7 @@ use ring::signature::{
     RsaKeyPair,
 };
 use rustls_pki_types::pem::{PemObject, SectionKind};
-use rustls_pki_types::{
-    CertificateDer, PrivateKeyDer, PrivatePkcs1KeyDer, PrivatePkcs8KeyDer, PrivateSec1KeyDer,
-};
+use rustls_pki_types::{PrivateKeyDer, PrivatePkcs1KeyDer, PrivatePkcs8KeyDer, PrivateSec1KeyDer};
 
 use crate::error::usage;
 use crate::files;
@@ -380,11 +378,6 @@ fn dotted(oid: &[u8]) -> String {
     }
     let arcs: Vec<String> = arcs.iter().map(u64::to_string).collect();
     arcs.join(".")
-}
-
-/// The DER of every certificate in PEM text, in order.
-pub fn certificates(pem: &[u8]) -> Vec<CertificateDer<'static>> {
-    CertificateDer::pem_slice_iter(pem).flatten().collect()
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use crate::oauth::response::{OAuthError, Rejection};
 /// The error for a request that got no token: the last answer, and the first
 /// one too when `auto` tried twice.
 pub fn report(refusals: &[(Attempt, Rejection)], last: &Reply) -> Failure {
-    let Some((_, final_rejection)) = refusals.last() else {
+    let Some((final_attempt, final_rejection)) = refusals.last() else {
         return Failure::new(Exit::Bug, "no answer to report");
     };
     let (exit, message) = match final_rejection {
@@ -53,7 +53,10 @@ pub fn report(refusals: &[(Attempt, Rejection)], last: &Reply) -> Failure {
             "the redirect pointed to {location}; use that URL with -u if it is right"
         ));
     }
-    match final_rejection.oauth().and_then(hint) {
+    match final_rejection
+        .oauth()
+        .and_then(|o| hint(o, *final_attempt))
+    {
         // Both methods were tried: only the credentials themselves are left to check.
         Some(_)
             if both
@@ -93,16 +96,28 @@ fn describe(mut failure: Failure, rejection: &Rejection, indent: &str) -> Failur
     failure
 }
 
-/// A next step for the OAuth errors people meet most.
-fn hint(oauth: &OAuthError) -> Option<&'static str> {
-    Some(match oauth.error.as_str() {
-        "invalid_client" => "check the client ID and secret, or try --auth post or --auth basic",
-        "unauthorized_client" => {
+/// A next step for the OAuth errors people meet most, after `attempt`.
+fn hint(oauth: &OAuthError, attempt: Attempt) -> Option<&'static str> {
+    Some(match (oauth.error.as_str(), attempt) {
+        ("invalid_client", Attempt::PrivateKeyJwt) => {
+            "check the client ID, and that the server knows the --signing-key's public key under \
+             its --signing-key-id; --jwt-audience sets another aud"
+        }
+        ("invalid_client", Attempt::ClientSecretJwt) => {
+            "check the client ID and secret, and that the server takes --jwt-alg"
+        }
+        ("invalid_client", Attempt::Tls) => {
+            "check the client ID, and that the server knows the --cert certificate for it"
+        }
+        ("invalid_client", _) => {
+            "check the client ID and secret, or try --auth post or --auth basic"
+        }
+        ("unauthorized_client", _) => {
             "this client may not use this grant type; check --grant-type and the client's settings"
         }
-        "invalid_scope" => "ask only for scopes the client is allowed (-s)",
-        "unsupported_grant_type" => "check --grant-type; the server does not support it",
-        "invalid_grant" => "the grant (code, password, assertion) is wrong or expired",
+        ("invalid_scope", _) => "ask only for scopes the client is allowed (-s)",
+        ("unsupported_grant_type", _) => "check --grant-type; the server does not support it",
+        ("invalid_grant", _) => "the grant (code, password, assertion) is wrong or expired",
         _ => return None,
     })
 }
@@ -141,6 +156,20 @@ mod tests {
             f.details.iter().any(|d| d.contains("try --auth post")),
             "{f:?}"
         );
+    }
+
+    #[test]
+    fn a_refused_key_or_certificate_gets_its_own_hint() {
+        let f = report(
+            &[(Attempt::PrivateKeyJwt, refused("invalid_client"))],
+            &reply(401),
+        );
+        assert!(
+            f.details.iter().any(|d| d.contains("--signing-key-id")),
+            "{f:?}"
+        );
+        let f = report(&[(Attempt::Tls, refused("invalid_client"))], &reply(401));
+        assert!(f.details.iter().any(|d| d.contains("--cert")), "{f:?}");
     }
 
     #[test]
