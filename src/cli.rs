@@ -163,7 +163,11 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let mut matches = Cli::command().try_get_matches_from(args)?;
+    let mut command = Cli::command();
+    let mut matches = command.try_get_matches_from_mut(args)?;
+    // Dropping the command (every argument, its help text and its settings)
+    // costs more than all of a cached run's own work; the process ends soon.
+    std::mem::forget(command);
     let top = sources(&matches);
     if let Some((name, _)) = matches.subcommand()
         && let Some((key, _)) = top
