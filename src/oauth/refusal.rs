@@ -53,23 +53,27 @@ pub fn report(refusals: &[(Attempt, Rejection)], last: &Reply) -> Failure {
             "the redirect pointed to {location}; use that URL with -u if it is right"
         ));
     }
-    match final_rejection
-        .oauth()
-        .and_then(|o| hint(o, *final_attempt))
-    {
+    with_hint(failure, final_rejection.oauth(), *final_attempt, both)
+}
+
+/// The hint for the last answer, if tokn knows one.
+fn with_hint(
+    failure: Failure,
+    oauth: Option<&OAuthError>,
+    attempt: Attempt,
+    both: bool,
+) -> Failure {
+    let Some(oauth) = oauth else {
+        return failure;
+    };
+    match hint(oauth, attempt) {
         // Both methods were tried: only the credentials themselves are left to check.
-        Some(_)
-            if both
-                && final_rejection
-                    .oauth()
-                    .is_some_and(|o| o.error == "invalid_client") =>
-        {
-            failure = failure.detail("hint: check the client ID and secret");
+        Some(_) if both && oauth.error == "invalid_client" => {
+            failure.detail("hint: check the client ID and secret")
         }
-        Some(hint) => failure = failure.detail(format!("hint: {hint}")),
-        None => {}
+        Some(hint) => failure.detail(format!("hint: {hint}")),
+        None => failure,
     }
-    failure
 }
 
 fn describe(mut failure: Failure, rejection: &Rejection, indent: &str) -> Failure {
