@@ -63,7 +63,7 @@ complete -c tokn -n "__fish_tokn_needs_command" -l key -d 'The private key (PEM)
 complete -c tokn -n "__fish_tokn_needs_command" -s f -l format -d 'What to print on standard output [default: raw]' -r -f -a "raw\t'The access token and a newline'
 json\t'Every field of the answer as one JSON object, with expires_at'
 header\t'\'Authorization: Bearer TOKEN\', for curl -H @- or curl -H "$(tokn -f header)"'
-curl\t'"-H \'Authorization: Bearer TOKEN\'", shell-quoted, to paste into a curl command line'"
+curl\t'"-H \'Authorization: Bearer TOKEN\'", shell-quoted, to paste into a curl command (for $(…), use header)'"
 complete -c tokn -n "__fish_tokn_needs_command" -l header-name -d 'The header name of the header and curl formats [default: Authorization]' -r -f
 complete -c tokn -n "__fish_tokn_needs_command" -l header-pattern -d 'The header value of the header and curl formats [default: \'Bearer {access_token}\']' -r -f
 complete -c tokn -n "__fish_tokn_needs_command" -l timeout -d 'Seconds the whole run may take [default: 30]' -r -f
@@ -152,7 +152,7 @@ complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcom
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s f -l format -d 'What to print on standard output [default: raw]' -r -f -a "raw\t'The access token and a newline'
 json\t'Every field of the answer as one JSON object, with expires_at'
 header\t'\'Authorization: Bearer TOKEN\', for curl -H @- or curl -H "$(tokn -f header)"'
-curl\t'"-H \'Authorization: Bearer TOKEN\'", shell-quoted, to paste into a curl command line'"
+curl\t'"-H \'Authorization: Bearer TOKEN\'", shell-quoted, to paste into a curl command (for $(…), use header)'"
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l header-name -d 'The header name of the header and curl formats [default: Authorization]' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l header-pattern -d 'The header value of the header and curl formats [default: \'Bearer {access_token}\']' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds the whole run may take [default: 30]' -r -f

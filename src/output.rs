@@ -19,7 +19,7 @@ pub enum Format {
     Json,
     /// 'Authorization: Bearer TOKEN', for curl -H @- or curl -H "$(tokn -f header)"
     Header,
-    /// "-H 'Authorization: Bearer TOKEN'", shell-quoted, to paste into a curl command line
+    /// "-H 'Authorization: Bearer TOKEN'", shell-quoted, to paste into a curl command (for $(…), use header)
     Curl,
 }
 

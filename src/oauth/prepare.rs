@@ -58,11 +58,16 @@ pub fn prepare(
     if let Some(note) = &plan.note {
         diag::verbose(note);
     }
+    // A URL from the metadata is checked, and gets its proxy, here.
+    let proxy = match &settings.token_url {
+        Some(_) => settings.proxy.clone(),
+        None => route(&token_url, settings.allow_http)?,
+    };
     let transport = Transport::new(
         &token_url,
         settings.trust.clone(),
         identity.as_ref(),
-        route(&token_url, settings.allow_http)?,
+        proxy,
         settings.timeout,
         deadline,
     )?;

@@ -44,6 +44,8 @@ pub struct Settings {
     pub extra_headers: Vec<(String, String)>,
     pub output: OutputSpec,
     pub trust: Trust,
+    /// The proxy for `token_url` (a URL found in the metadata gets its own).
+    pub proxy: Option<crate::proxy::Proxy>,
     pub timeout: Duration,
     pub deadline: Instant,
     pub retries: u32,
@@ -90,6 +92,10 @@ impl Settings {
         let output = output_spec(l)?;
         let (timeout, mut deadline) = transport::timing(l, started)?;
         let trust = transport::trust(l, deadline)?;
+        let proxy = match &token_url {
+            Some(url) => route(url, allow_http)?,
+            None => None,
+        };
         let auth = *built_in(&l.auth, "--auth")?;
         let keys = KeySettings::resolve(l, auth)?;
         // The secret comes last: a usage error elsewhere should not cost a
@@ -114,6 +120,7 @@ impl Settings {
             extra_headers,
             output,
             trust,
+            proxy,
             timeout,
             deadline,
             retries: *built_in(&l.retry, "--retry")?,

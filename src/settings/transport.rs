@@ -52,9 +52,7 @@ pub fn trust(l: &Layered, deadline: Instant) -> Result<Trust> {
 
 /// The proxy for a request to `url` (checked by the token URL's rules first,
 /// as URLs found in metadata have not been yet).
-pub fn route(url: &str, allow_http: bool) -> Result<Option<String>> {
+pub fn route(url: &str, allow_http: bool) -> Result<Option<crate::proxy::Proxy>> {
     let (scheme, host) = check_url(url, allow_http)?;
-    Ok(crate::proxy::proxy_for(scheme, &host, |name| {
-        std::env::var(name).ok()
-    }))
+    crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok())
 }
