@@ -3,90 +3,146 @@
 //! `authorization_code`, and the refresh of a cached token with its refresh
 //! token (RFC 6749 §6). The cache's part is `obtain.rs`'s.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::oauth::asker::{Answer, Asker, Endpoint};
+use crate::cache::Cache;
+use crate::oauth::asker::{Answer, Asker};
 use crate::oauth::client_auth::{Attempt, Client};
 use crate::oauth::grant::Grant;
+use crate::oauth::prepare::{Prepared, prepare, sign_in_endpoint};
+use crate::oauth::request::TokenRequest;
 use crate::oauth::response::Token;
 use crate::oauth::{authorization_code, device};
 use crate::secret::Secret;
 use crate::settings::{ClientSecret, Settings};
 
-/// Ask for a token with the settings' grant; also say which attempt worked.
-pub fn fetch(settings: &Settings, remembered: Option<Attempt>) -> Result<(Token, Attempt)> {
-    // A password command runs now, off the --timeout clock like a secret command.
-    let before = Instant::now();
-    let request = settings.request.with_grant_fields(settings.grant.fields()?);
-    with_asker(settings, before, |asker| {
-        let token = token_endpoint(settings);
-        match &settings.grant {
+/// What a fetch settles once (the secret, the keys, the issuer's metadata),
+/// for a refresh and, when that is refused, the original grant.
+pub struct Session<'a> {
+    settings: &'a Settings,
+    secret: Option<&'a Secret>,
+    prepared: Prepared,
+    /// The end of the whole run, for the grants that no person paces.
+    deadline: Instant,
+}
+
+impl<'a> Session<'a> {
+    /// Run a secret command, load the keys, read the metadata. The command runs
+    /// before the `--timeout` clock: its time is the password manager's.
+    pub fn start(settings: &'a Settings, cache: Option<&Cache>) -> Result<Session<'a>> {
+        let before = Instant::now();
+        let secret = settings
+            .secret
+            .as_ref()
+            .map(ClientSecret::get)
+            .transpose()?;
+        let deadline = settings.deadline + before.elapsed();
+        let prepared = prepare(settings, secret.is_some(), cache, deadline)?;
+        Ok(Session {
+            settings,
+            secret,
+            prepared,
+            deadline,
+        })
+    }
+
+    /// The token endpoint: `-u`, or the one the issuer's metadata names.
+    pub fn token_url(&self) -> &str {
+        &self.prepared.token_url
+    }
+
+    /// Ask for a token with the settings' grant; also say which attempt worked.
+    pub fn fetch(&self, remembered: Option<Attempt>) -> Result<(Token, Attempt)> {
+        // A password command runs now, off the clock like a secret command.
+        let before = Instant::now();
+        let request = self
+            .settings
+            .request
+            .with_grant_fields(self.settings.grant.fields()?);
+        let asker = self.asker(before.elapsed());
+        match &self.settings.grant {
             Grant::Device(sign) => {
-                let device = Endpoint {
-                    url: sign.device_url.clone(),
-                    proxy: sign.proxy.clone(),
-                };
-                device::sign_in(asker, &device, &token, &request, remembered)
+                let device = self.endpoint(sign.device_url.as_deref(), DEVICE)?;
+                device::sign_in(&asker, &device, self.token_url(), &request, remembered)
             }
             Grant::AuthorizationCode(sign) => {
-                authorization_code::sign_in(asker, &token, sign, &request, remembered)
+                let authorize = self.endpoint(sign.authorize_url.as_deref(), AUTHORIZE)?;
+                authorization_code::sign_in(
+                    &asker,
+                    self.token_url(),
+                    &authorize,
+                    sign,
+                    &request,
+                    remembered,
+                )
             }
-            _ => asker
-                .token(&token, &request, remembered)?
-                .map_err(|refused| refused.into_failure().into()),
+            _ => self.exchange(&asker, &request, remembered),
         }
-    })
-}
+    }
 
-/// Ask for a new token with a refresh token; a refusal is the caller's to judge.
-pub fn refresh(
-    settings: &Settings,
-    refresh_token: &str,
-    remembered: Option<Attempt>,
-) -> Result<Answer<Token>> {
-    crate::diag::protect_token(refresh_token);
-    let request = settings
-        .request
-        .refresh(Secret::new(refresh_token.to_string()));
-    with_asker(settings, Instant::now(), |asker| {
-        asker.token(&token_endpoint(settings), &request, remembered)
-    })
-}
+    /// Ask for a new token with a refresh token; a refusal is the caller's to judge.
+    pub fn refresh(
+        &self,
+        refresh_token: &str,
+        remembered: Option<Attempt>,
+    ) -> Result<Answer<Token>> {
+        crate::diag::protect_token(refresh_token);
+        let request = self
+            .settings
+            .request
+            .refresh(Secret::new(refresh_token.to_string()));
+        self.asker(Duration::ZERO)
+            .token(self.token_url(), &request, remembered)
+    }
 
-fn token_endpoint(settings: &Settings) -> Endpoint {
-    Endpoint {
-        url: settings.token_url.clone(),
-        proxy: settings.proxy.clone(),
+    fn exchange(
+        &self,
+        asker: &Asker,
+        request: &TokenRequest,
+        remembered: Option<Attempt>,
+    ) -> Result<(Token, Attempt)> {
+        asker
+            .token(self.token_url(), request, remembered)?
+            .map_err(|refused| refused.into_failure().into())
+    }
+
+    /// A sign-in's endpoint: its option, or the issuer's metadata.
+    fn endpoint(&self, given: Option<&str>, (field, option): (&str, &str)) -> Result<String> {
+        sign_in_endpoint(
+            given,
+            self.prepared.metadata.as_ref(),
+            field,
+            option,
+            self.settings.allow_http,
+        )
+    }
+
+    /// How requests go out; `off_clock` is time spent on a command since the start.
+    fn asker(&self, off_clock: Duration) -> Asker<'_> {
+        let settings = self.settings;
+        Asker {
+            client: Client {
+                id: &settings.client_id,
+                secret: self.secret,
+                plan: self.prepared.plan.clone(),
+                signing_key: self.prepared.signing_key.as_ref(),
+                jwt: &settings.keys.jwt,
+            },
+            headers: &settings.extra_headers,
+            retries: settings.retries,
+            trust: &settings.trust,
+            identity: self.prepared.identity.as_ref(),
+            allow_http: settings.allow_http,
+            timeout: settings.timeout,
+            // A person signing in sets the pace: --timeout bounds each request.
+            whole_run: (!settings.grant.is_interactive()).then(|| self.deadline + off_clock),
+        }
     }
 }
 
-/// Run `ask` with the client and transport settings. A secret command runs
-/// first, and like what ran since `before`, off the `--timeout` clock: its
-/// time is the password manager's, not the server's.
-fn with_asker<T>(
-    settings: &Settings,
-    before: Instant,
-    ask: impl FnOnce(&Asker) -> Result<T>,
-) -> Result<T> {
-    let secret = settings
-        .secret
-        .as_ref()
-        .map(ClientSecret::get)
-        .transpose()?;
-    let asker = Asker {
-        client: Client {
-            id: &settings.client_id,
-            secret,
-            method: settings.auth,
-        },
-        headers: &settings.extra_headers,
-        retries: settings.retries,
-        trust: &settings.trust,
-        timeout: settings.timeout,
-        // A person signing in sets the pace: --timeout bounds each request.
-        whole_run: (!settings.grant.is_interactive()).then(|| settings.deadline + before.elapsed()),
-    };
-    ask(&asker)
-}
+/// The metadata field and the option of the device authorization endpoint.
+const DEVICE: (&str, &str) = ("device_authorization_endpoint", "--device-url");
+/// The metadata field and the option of the authorization endpoint.
+const AUTHORIZE: (&str, &str) = ("authorization_endpoint", "--authorize-url");

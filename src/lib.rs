@@ -21,6 +21,8 @@ pub mod fetch;
 pub mod files;
 pub mod http;
 pub mod interrupt;
+pub mod jose;
+pub mod keys;
 pub mod oauth;
 pub mod obtain;
 pub mod options;

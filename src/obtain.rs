@@ -9,7 +9,7 @@ use crate::cache::{Cache, Entry, Key};
 use crate::clock;
 use crate::diag;
 use crate::error::{Exit, Failure};
-use crate::fetch::{self, fetch};
+use crate::fetch::Session;
 use crate::oauth::client_auth::{Attempt, AuthMethod};
 use crate::oauth::response::Token;
 use crate::settings::{CacheUse, ClientSecret, Settings};
@@ -66,10 +66,12 @@ pub fn obtain(settings: &Settings) -> Result<Obtained> {
     else {
         return Err(Failure::new(Exit::Bug, "a cache hit was not served").into());
     };
+    // The keys and the issuer's metadata are read only now: a cached token needs neither.
+    let session = Session::start(settings, cache.as_ref())?;
     let (token, worked, kept) = match refresh_token {
-        Some(old) => refresh_or_fetch(settings, old, remembered)?,
+        Some(old) => refresh_or_fetch(settings, &session, old, remembered)?,
         None => {
-            let (token, worked) = fetch(settings, remembered)?;
+            let (token, worked) = session.fetch(remembered)?;
             (token, worked, None)
         }
     };
@@ -79,6 +81,7 @@ pub fn obtain(settings: &Settings) -> Result<Obtained> {
         (Some(cache), Some(key), Some(expires_at)) if lock.is_some() => {
             let fresh = Fresh {
                 token: &token,
+                token_url: session.token_url(),
                 worked,
                 refresh_token: refresh_token_of(&token).or(kept),
                 expires_at,
@@ -103,11 +106,12 @@ pub fn obtain(settings: &Settings) -> Result<Obtained> {
 /// the answer brings no new one.
 fn refresh_or_fetch(
     settings: &Settings,
+    session: &Session,
     old: String,
     remembered: Option<Attempt>,
 ) -> Result<(Token, Attempt, Option<String>)> {
     diag::verbose("* refreshing the token with the cached refresh token");
-    match fetch::refresh(settings, &old, remembered)? {
+    match session.refresh(&old, remembered)? {
         Ok((token, worked)) => {
             diag::verbose(if refresh_token_of(&token).is_some() {
                 "* refreshed; the answer brings a new refresh token, which replaces the old"
@@ -125,7 +129,7 @@ fn refresh_or_fetch(
                     "asking with the original grant"
                 }
             ));
-            let (token, worked) = fetch(settings, remembered)?;
+            let (token, worked) = session.fetch(remembered)?;
             Ok((token, worked, None))
         }
         Err(refused) => Err(refused.into_failure().into()),
@@ -143,6 +147,8 @@ fn refresh_token_of(token: &Token) -> Option<String> {
 /// A token just received, and what goes into its cache entry with it.
 struct Fresh<'a> {
     token: &'a Token,
+    /// The URL it came from (the issuer's metadata may have named it).
+    token_url: &'a str,
     worked: Attempt,
     refresh_token: Option<String>,
     expires_at: u64,
@@ -163,8 +169,8 @@ fn store(settings: &Settings, cache: &Cache, key: &Key, fresh: &Fresh) {
         diag::verbose("* not caching: the token has already expired");
         return;
     }
-    let entry = Entry::new(
-        settings.token_url.clone(),
+    let mut entry = Entry::new(
+        fresh.token_url.to_string(),
         settings.client_id.clone(),
         settings
             .request
@@ -176,26 +182,32 @@ fn store(settings: &Settings, cache: &Cache, key: &Key, fresh: &Fresh) {
         token.fields.clone(),
     )
     .with_refresh_token(fresh.refresh_token.clone());
-    if settings
-        .secret
-        .as_ref()
-        .and_then(ClientSecret::known)
-        .is_some_and(|s| entry.mentions(s.expose()))
-    {
-        diag::verbose("* not caching: the answer contains the client secret");
-        return;
-    }
-    if settings
-        .grant
-        .known_secrets()
-        .iter()
-        .any(|s| entry.mentions(s))
-    {
-        diag::verbose("* not caching: the answer contains a secret input of the grant");
+    entry.issuer = settings.issuer.clone();
+    if holds_a_secret(settings, &entry) {
+        diag::verbose(
+            "* not caching: the answer contains the client secret, an assertion or an input \
+             of the grant",
+        );
         return;
     }
     cache.write(key, &entry);
     diag::verbose(&format!("* cached the token for {} s", expires_at - now));
+}
+
+/// Whether the entry holds a secret tokn knows, in any spelling. A refresh token
+/// is the exception when it is the one the entry keeps: refresh tokens are kept,
+/// and a server that does not rotate them may hand back the one it was given.
+fn holds_a_secret(settings: &Settings, entry: &Entry) -> bool {
+    let kept = entry.refresh_token.as_deref();
+    settings
+        .secret
+        .as_ref()
+        .and_then(ClientSecret::known)
+        .is_some_and(|s| entry.mentions(s.expose()))
+        || diag::secrets()
+            .iter()
+            .filter(|s| Some(s.as_str()) != kept)
+            .any(|s| entry.mentions(s))
 }
 
 /// The cached token if it has at least `min_ttl` seconds left (and is not

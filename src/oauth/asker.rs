@@ -1,6 +1,6 @@
 //! Everything fixed about how tokn asks a server, whichever endpoint and form:
 //! the client and its authentication, the `-H` headers, retries, the trust
-//! store, and how long a request may take.
+//! store and client certificate, and how long a request may take.
 //!
 //! A grant may send several requests to more than one endpoint (a device
 //! authorization, then polls of the token endpoint). For the sign-ins a person
@@ -12,17 +12,12 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use crate::http::{Reply, Transport, Trust};
+use crate::keys::tls::ClientIdentity;
 use crate::oauth::client_auth::{Attempt, Client};
 use crate::oauth::exchange::{Exchange, Refused};
 use crate::oauth::request::Form;
 use crate::oauth::response::{Rejection, Token};
-
-/// A URL to send a form to, and the proxy chosen for it.
-#[derive(Debug, Clone)]
-pub struct Endpoint {
-    pub url: String,
-    pub proxy: Option<crate::proxy::Proxy>,
-}
+use crate::settings::route;
 
 /// An answer that `read` accepted and the attempt that got it, or a refusal.
 pub type Answer<T> = Result<(T, Attempt), Refused>;
@@ -32,32 +27,29 @@ pub struct Asker<'a> {
     pub headers: &'a [(String, String)],
     pub retries: u32,
     pub trust: &'a Trust,
+    pub identity: Option<&'a ClientIdentity>,
+    pub allow_http: bool,
     pub timeout: Duration,
     /// The end of the whole run; `None` gives each request `timeout` of its own.
     pub whole_run: Option<Instant>,
 }
 
 impl Asker<'_> {
-    /// Ask `endpoint` for a token with this form.
+    /// Ask `url` for a token with this form.
     pub fn token(
         &self,
-        endpoint: &Endpoint,
+        url: &str,
         form: &dyn Form,
         remembered: Option<Attempt>,
     ) -> Result<Answer<Token>> {
-        self.ask(
-            endpoint,
-            form,
-            remembered,
-            crate::oauth::exchange::interpret,
-        )
+        self.ask(url, form, remembered, crate::oauth::exchange::interpret)
     }
 
-    /// Send this form to `endpoint`, the client authenticating as `--auth` says,
-    /// and read the answer with `read`.
+    /// Send this form to `url`, the client authenticating as `--auth` says, and
+    /// read the answer with `read`.
     pub fn ask<T>(
         &self,
-        endpoint: &Endpoint,
+        url: &str,
         form: &dyn Form,
         remembered: Option<Attempt>,
         read: impl Fn(&Reply) -> Result<T, Rejection>,
@@ -68,9 +60,10 @@ impl Asker<'_> {
             now.checked_add(self.timeout).unwrap_or(now)
         });
         let transport = Transport::new(
-            &endpoint.url,
+            url,
             self.trust.clone(),
-            endpoint.proxy.clone(),
+            self.identity,
+            route(url, self.allow_http)?,
             self.timeout,
             deadline,
         )?;

@@ -10,7 +10,7 @@ use anyhow::Result;
 use crate::browser;
 use crate::diag;
 use crate::interrupt;
-use crate::oauth::asker::{Asker, Endpoint};
+use crate::oauth::asker::Asker;
 use crate::oauth::client_auth::Attempt;
 use crate::oauth::grant::CodeSignIn;
 use crate::oauth::loopback::Listener;
@@ -22,7 +22,8 @@ use crate::secret::Secret;
 /// Sign in in a browser and exchange the code for a token.
 pub fn sign_in(
     asker: &Asker,
-    token: &Endpoint,
+    token: &str,
+    authorize: &str,
     sign: &CodeSignIn,
     request: &TokenRequest,
     remembered: Option<Attempt>,
@@ -31,7 +32,7 @@ pub fn sign_in(
     let pkce = Pkce::new()?;
     let state = pkce::state()?;
     let url = pkce::authorization_url(
-        &sign.authorize_url,
+        authorize,
         &AuthorizationRequest {
             client_id: asker.client.id,
             redirect_uri: listener.redirect_uri(),

@@ -16,7 +16,7 @@ use crate::diag;
 use crate::error::{Exit, Failure};
 use crate::http::Reply;
 use crate::interrupt;
-use crate::oauth::asker::{Asker, Endpoint};
+use crate::oauth::asker::Asker;
 use crate::oauth::client_auth::Attempt;
 use crate::oauth::exchange::Refused;
 use crate::oauth::request::{Form, TokenRequest};
@@ -122,8 +122,8 @@ impl Form for DeviceRequest<'_> {
 /// Sign in with a device code and return the token it gets.
 pub fn sign_in(
     asker: &Asker,
-    device: &Endpoint,
-    token: &Endpoint,
+    device: &str,
+    token: &str,
     request: &TokenRequest,
     remembered: Option<Attempt>,
 ) -> Result<(Token, Attempt)> {
@@ -141,7 +141,7 @@ pub fn sign_in(
 
 fn wait_for_sign_in(
     asker: &Asker,
-    token: &Endpoint,
+    token: &str,
     poll: &TokenRequest,
     mut schedule: Schedule,
     mut worked: Attempt,

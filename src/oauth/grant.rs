@@ -142,14 +142,14 @@ pub struct TokenExchange {
 
 /// Where a device sign-in starts (RFC 8628 §3.1).
 pub struct DeviceSignIn {
-    pub device_url: String,
-    /// The proxy for the device URL, chosen as for the token URL.
-    pub proxy: Option<crate::proxy::Proxy>,
+    /// `--device-url`; `None`: the issuer's metadata names it.
+    pub device_url: Option<String>,
 }
 
 /// How a browser sign-in runs (RFC 6749 §4.1, RFC 8252).
 pub struct CodeSignIn {
-    pub authorize_url: String,
+    /// `--authorize-url`; `None`: the issuer's metadata names it.
+    pub authorize_url: Option<String>,
     /// Where tokn listens for the redirect.
     pub redirect: Redirect,
     /// `--redirect-uri` as given, for the cache key.
@@ -259,31 +259,14 @@ impl Grant {
                     push(name, shown);
                 }
             }
-            Grant::Device(d) => push("device_url", d.device_url.clone()),
+            Grant::Device(d) => push("device_url", d.device_url.clone().unwrap_or_default()),
             Grant::AuthorizationCode(c) => {
-                push("authorize_url", c.authorize_url.clone());
+                push("authorize_url", c.authorize_url.clone().unwrap_or_default());
                 push("redirect_uri", c.redirect_given.clone().unwrap_or_default());
             }
             Grant::ClientCredentials | Grant::Custom(_) => {}
         }
         parts
-    }
-
-    /// Secret inputs known by now, which must never be written to the cache
-    /// (a refresh token given by the user may: the cache keeps refresh tokens).
-    pub fn known_secrets(&self) -> Vec<&str> {
-        match self {
-            Grant::Password { password, .. } => {
-                password.known().map(Secret::expose).into_iter().collect()
-            }
-            Grant::JwtBearer { assertion } => vec![assertion.expose()],
-            Grant::TokenExchange(x) => {
-                let mut out = vec![x.subject_token.expose()];
-                out.extend(x.actor.as_ref().map(|(t, _)| t.expose()));
-                out
-            }
-            _ => Vec::new(),
-        }
     }
 }
 

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use crate::diag;
-use crate::endpoint::check_url;
+use crate::endpoint::check_url_of;
 use crate::error::{ContextLines, usage};
 use crate::files::read_secret_file;
 use crate::oauth::client_auth::AuthMethod;
@@ -361,47 +361,53 @@ fn token_exchange(l: &Layered, deadline: Instant) -> Result<TokenExchange> {
 }
 
 /// A URL option checked like the token URL, messages naming the option.
-fn endpoint(
-    value: &Sourced<String>,
-    key: &str,
-    allow_http: bool,
-) -> Result<(String, Option<crate::proxy::Proxy>)> {
+fn endpoint(value: &Sourced<String>, key: &str, allow_http: bool) -> Result<String> {
     let url = value.value.trim().to_string();
-    let (scheme, host) = check_url(&url, allow_http).map_err(|e| {
-        // The checks are the token URL's; the message names this option.
-        let option = value.option_name(key);
+    check_url_of(&url, "URL", allow_http).map_err(|e| {
         let details = crate::error::detail_lines(&e);
         let details: Vec<&str> = details.iter().map(String::as_str).collect();
-        let message = e.to_string().replacen("the token URL", "the URL", 1);
-        usage(format!("{option}: {message}")).context_lines(&details)
+        usage(format!("{}: {e}", value.option_name(key))).context_lines(&details)
     })?;
-    let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok())?;
-    Ok((url, proxy))
+    Ok(url)
+}
+
+/// A sign-in's endpoint: its option, or (`None`) the metadata of `--issuer`.
+fn sign_in_url(
+    l: &Layered,
+    value: &Option<Sourced<String>>,
+    key: &str,
+    allow_http: bool,
+    missing: &str,
+) -> Result<Option<String>> {
+    match value.as_ref().filter(|u| !u.value.trim().is_empty()) {
+        Some(url) => endpoint(url, key, allow_http).map(Some),
+        None if l.issuer.is_some() => Ok(None),
+        None => Err(usage(missing)),
+    }
 }
 
 fn device(l: &Layered, allow_http: bool) -> Result<DeviceSignIn> {
-    let Some(url) = l.device_url.as_ref().filter(|u| !u.value.trim().is_empty()) else {
-        return Err(usage(
-            "--grant-type device needs the device authorization endpoint: pass --device-url URL \
-             or set TOKN_DEVICE_URL",
-        ));
-    };
-    let (device_url, proxy) = endpoint(url, "device_url", allow_http)?;
-    Ok(DeviceSignIn { device_url, proxy })
+    let device_url = sign_in_url(
+        l,
+        &l.device_url,
+        "device_url",
+        allow_http,
+        "--grant-type device needs the device authorization endpoint: pass --device-url URL \
+         or set TOKN_DEVICE_URL, or give --issuer URL whose metadata names it",
+    )?;
+    Ok(DeviceSignIn { device_url })
 }
 
 fn authorization_code(l: &Layered, allow_http: bool) -> Result<CodeSignIn> {
-    let Some(url) = l
-        .authorize_url
-        .as_ref()
-        .filter(|u| !u.value.trim().is_empty())
-    else {
-        return Err(usage(
-            "--grant-type authorization_code needs the authorization endpoint: pass \
-             --authorize-url URL or set TOKN_AUTHORIZE_URL",
-        ));
-    };
-    let (authorize_url, _) = endpoint(url, "authorize_url", allow_http)?;
+    let authorize_url = sign_in_url(
+        l,
+        &l.authorize_url,
+        "authorize_url",
+        allow_http,
+        "--grant-type authorization_code needs the authorization endpoint: pass \
+         --authorize-url URL or set TOKN_AUTHORIZE_URL, or give --issuer URL whose metadata \
+         names it",
+    )?;
     let redirect = match &l.redirect_uri {
         Some(r) => Redirect::parse(r.value.trim()).map_err(|why| {
             usage(format!(

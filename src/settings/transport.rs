@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
+use crate::endpoint::check_url;
 use crate::error::usage;
 use crate::files;
 use crate::http::{self, Trust};
@@ -47,4 +48,11 @@ pub fn trust(l: &Layered, deadline: Instant) -> Result<Trust> {
         ))
     })?;
     Ok(Trust::Only(certs))
+}
+
+/// The proxy for a request to `url` (checked by the token URL's rules first,
+/// as URLs found in metadata have not been yet).
+pub fn route(url: &str, allow_http: bool) -> Result<Option<crate::proxy::Proxy>> {
+    let (scheme, host) = check_url(url, allow_http)?;
+    crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok())
 }

@@ -265,7 +265,7 @@ fn a_grant_input_echoed_in_a_successful_answer_is_not_cached() {
         if grant.inputs != [REFRESH_IN] {
             assert!(
                 out.stderr
-                    .contains("not caching: the answer contains a secret input"),
+                    .contains("not caching: the answer contains the client secret, an assertion or an input of the grant"),
                 "{}: {}",
                 grant.name,
                 out.stderr
