@@ -10,7 +10,8 @@ use anyhow::Result;
 use crate::cache::Cache;
 use crate::oauth::asker::{Answer, Asker};
 use crate::oauth::client_auth::{Attempt, Client};
-use crate::oauth::grant::Grant;
+use crate::oauth::grant::{Assertion, Grant, Signed};
+use crate::oauth::jwt_bearer;
 use crate::oauth::prepare::{Prepared, prepare, sign_in_endpoint};
 use crate::oauth::request::TokenRequest;
 use crate::oauth::response::Token;
@@ -63,6 +64,10 @@ impl<'a> Session<'a> {
             .with_grant_fields(self.settings.grant.fields()?);
         let asker = self.asker(before.elapsed());
         match &self.settings.grant {
+            Grant::JwtBearer(Assertion::Signed(signed)) => {
+                let request = self.signed_request(signed)?;
+                self.exchange(&asker, &request, remembered)
+            }
             Grant::Device(sign) => {
                 let device = self.endpoint(sign.device_url.as_deref(), DEVICE)?;
                 device::sign_in(&asker, &device, self.token_url(), &request, remembered)
@@ -106,6 +111,46 @@ impl<'a> Session<'a> {
         asker
             .token(self.token_url(), request, remembered)?
             .map_err(|refused| refused.into_failure().into())
+    }
+
+    /// The jwt-bearer request with an assertion tokn signs now (each request
+    /// gets a new `jti`). For a service account, the scopes go into the
+    /// assertion's `scope` claim instead of the form, as Google expects.
+    fn signed_request(&self, signed: &Signed) -> Result<TokenRequest> {
+        let settings = self.settings;
+        let account = self.prepared.service_account.as_ref();
+        let key = self.prepared.assertion_key.as_ref().ok_or_else(|| {
+            crate::error::Failure::new(crate::error::Exit::Bug, "no key for the assertion")
+        })?;
+        let issuer = signed
+            .issuer
+            .as_deref()
+            .or(account.map(|a| a.client_email.as_str()))
+            .unwrap_or(&settings.client_id);
+        let jwt = &settings.keys.jwt;
+        let claims = jwt_bearer::Claims {
+            issuer,
+            subject: signed.subject.as_deref().unwrap_or(issuer),
+            audience: jwt
+                .audience
+                .as_deref()
+                .or(account.map(|a| a.token_uri.as_str()))
+                .unwrap_or(self.token_url()),
+            extra: &signed.extra,
+            scope: account.and(settings.request.scope.as_deref()),
+        };
+        let kid = jwt
+            .kid
+            .as_deref()
+            .or(account.map(|a| a.private_key_id.as_str()));
+        let assertion = jwt_bearer::sign(&claims, key, jwt, kid)?;
+        let mut request = settings
+            .request
+            .with_grant_fields(vec![("assertion", assertion)]);
+        if account.is_some() {
+            request.scope = None;
+        }
+        Ok(request)
     }
 
     /// A sign-in's endpoint: its option, or the issuer's metadata.

@@ -425,6 +425,42 @@ options! {
     #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath, help_heading = GRANTS)]
     assertion_file: Option<PathBuf>,
 
+    /// jwt-bearer: the iss claim of an assertion tokn signs [default: the client ID]
+    ///
+    /// With --grant-type jwt-bearer, no assertion given and --signing-key (or
+    /// --service-account), tokn signs the assertion itself (RFC 7523 3): iss from this, sub
+    /// from --jwt-subject, aud the token URL (or --jwt-audience), exp 300 s after iat, a
+    /// random jti, kid from --signing-key-id. The client then authenticates with none
+    /// unless a secret is given, and --client-id is optional.
+    #[arg(long, env = "TOKN_JWT_ISSUER", hide_env_values = true, value_name = "ISSUER",
+          value_hint = ValueHint::Other, help_heading = GRANTS)]
+    jwt_issuer: Option<String>,
+
+    /// jwt-bearer: the sub claim of an assertion tokn signs [default: its iss]
+    #[arg(long, env = "TOKN_JWT_SUBJECT", hide_env_values = true, value_name = "SUBJECT",
+          value_hint = ValueHint::Other, help_heading = GRANTS)]
+    jwt_subject: Option<String>,
+
+    /// jwt-bearer: one more claim of an assertion tokn signs; repeatable
+    ///
+    /// KEY=VALUE, split at the first '='; VALUE is a string unless it parses as JSON (a
+    /// number, true, an array, an object). iss, sub, aud, exp, iat and jti have their own
+    /// options or are set by tokn.
+    #[arg(long, env = "TOKN_JWT_CLAIM", hide_env_values = true, value_name = "KEY=VALUE",
+          value_hint = ValueHint::Other, help_heading = GRANTS)]
+    jwt_claim: Vec<String>,
+
+    /// jwt-bearer: a Google service-account key file (JSON)
+    ///
+    /// It implies --grant-type jwt-bearer, the token URL (token_uri), the signing key
+    /// (private_key) and its kid (private_key_id), the assertion's iss (client_email) and aud
+    /// (token_uri); the scopes go into the assertion's scope claim instead of the form.
+    /// Options given still win over the file's values. It is read only when a token must be
+    /// fetched; a file others can read gives a warning.
+    #[arg(long, env = "TOKN_SERVICE_ACCOUNT", hide_env_values = true, value_name = "FILE",
+          value_hint = ValueHint::FilePath, help_heading = GRANTS)]
+    service_account: Option<PathBuf>,
+
     /// token-exchange: read the subject token from a file ('-' for standard input)
     ///
     /// TOKN_SUBJECT_TOKEN holds the token itself and comes after this flag. In CI, this is

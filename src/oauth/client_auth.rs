@@ -104,6 +104,8 @@ impl Attempt {
                 out.field("client_id", client.id);
                 out.field("client_secret", secret(client)?.expose());
             }
+            // With no client ID (a jwt-bearer assertion names the client), none is sent.
+            Attempt::None | Attempt::Tls if client.id.is_empty() => {}
             Attempt::None | Attempt::Tls => out.field("client_id", client.id),
             Attempt::PrivateKeyJwt => {
                 let key = client.signing_key.ok_or_else(|| {

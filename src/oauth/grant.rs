@@ -131,6 +131,27 @@ pub fn token_type(name: &str) -> String {
     }
 }
 
+/// A jwt-bearer assertion (RFC 7523 §2.1).
+pub enum Assertion {
+    /// Given as it is (`--assertion-file`, `TOKN_ASSERTION`).
+    Given(Secret),
+    /// Signed by tokn when a token is fetched (RFC 7523 §3).
+    Signed(Signed),
+}
+
+/// What an assertion tokn signs says, as given; the key and a service
+/// account's file are read only when a token must be fetched.
+pub struct Signed {
+    /// `--jwt-issuer`, else the client ID; `None`: the service account's client_email.
+    pub issuer: Option<String>,
+    /// `--jwt-subject`; `None`: the issuer.
+    pub subject: Option<String>,
+    /// `--jwt-claim`, in order.
+    pub extra: Vec<(String, serde_json::Value)>,
+    /// `--service-account` and how messages name it.
+    pub service_account: Option<(std::path::PathBuf, String)>,
+}
+
 /// A token exchange's inputs (RFC 8693 §2.1), types already in their long form.
 pub struct TokenExchange {
     pub subject_token: Secret,
@@ -168,9 +189,7 @@ pub enum Grant {
         username: String,
         password: ClientSecret,
     },
-    JwtBearer {
-        assertion: Secret,
-    },
+    JwtBearer(Assertion),
     TokenExchange(TokenExchange),
     Device(DeviceSignIn),
     AuthorizationCode(CodeSignIn),
@@ -184,7 +203,7 @@ impl Grant {
             Grant::ClientCredentials => Kind::ClientCredentials,
             Grant::Refresh { .. } => Kind::Refresh,
             Grant::Password { .. } => Kind::Password,
-            Grant::JwtBearer { .. } => Kind::JwtBearer,
+            Grant::JwtBearer(_) => Kind::JwtBearer,
             Grant::TokenExchange(_) => Kind::TokenExchange,
             Grant::Device(_) => Kind::Device,
             Grant::AuthorizationCode(_) => Kind::AuthorizationCode,
@@ -198,12 +217,17 @@ impl Grant {
             Grant::ClientCredentials => "client_credentials",
             Grant::Refresh { .. } => "refresh_token",
             Grant::Password { .. } => "password",
-            Grant::JwtBearer { .. } => JWT_BEARER,
+            Grant::JwtBearer(_) => JWT_BEARER,
             Grant::TokenExchange(_) => TOKEN_EXCHANGE,
             Grant::Device(_) => DEVICE_CODE,
             Grant::AuthorizationCode(_) => "authorization_code",
             Grant::Custom(name) => name,
         }
+    }
+
+    /// Whether tokn signs the grant's assertion (jwt-bearer with a key).
+    pub fn signs_its_assertion(&self) -> bool {
+        matches!(self, Grant::JwtBearer(Assertion::Signed(_)))
     }
 
     /// Whether a person signs in first, at their own pace: `--timeout` then
@@ -222,9 +246,13 @@ impl Grant {
                 ("username", text(username)),
                 ("password", password.get()?.clone()),
             ],
-            Grant::JwtBearer { assertion } => vec![("assertion", assertion.clone())],
+            Grant::JwtBearer(Assertion::Given(assertion)) => {
+                vec![("assertion", assertion.clone())]
+            }
             Grant::TokenExchange(x) => exchange_fields(x),
-            Grant::ClientCredentials
+            // Signed with the key read when a token is fetched (`fetch.rs`).
+            Grant::JwtBearer(Assertion::Signed(_))
+            | Grant::ClientCredentials
             | Grant::Custom(_)
             | Grant::Device(_)
             | Grant::AuthorizationCode(_) => Vec::new(),
@@ -249,7 +277,19 @@ impl Grant {
                 push("username", username.clone());
                 push("password", hashed(&password.identity()));
             }
-            Grant::JwtBearer { assertion } => push("assertion", hashed(assertion.expose())),
+            Grant::JwtBearer(Assertion::Given(assertion)) => {
+                push("assertion", hashed(assertion.expose()));
+            }
+            Grant::JwtBearer(Assertion::Signed(signed)) => {
+                push("iss", signed.issuer.clone().unwrap_or_default());
+                push("sub", signed.subject.clone().unwrap_or_default());
+                push("claims", serde_json::json!(signed.extra).to_string());
+                let path = signed.service_account.as_ref();
+                push(
+                    "service_account",
+                    path.map_or(String::new(), |(p, _)| p.display().to_string()),
+                );
+            }
             Grant::TokenExchange(x) => {
                 for (name, value) in exchange_fields(x) {
                     let shown = match name {
@@ -334,14 +374,10 @@ mod tests {
 
     #[test]
     fn the_identity_hashes_secret_inputs() {
-        let grant = Grant::JwtBearer {
-            assertion: Secret::new("the-assertion".into()),
-        };
+        let grant = Grant::JwtBearer(Assertion::Given(Secret::new("the-assertion".into())));
         let identity = grant.identity().join(" ");
         assert!(!identity.contains("the-assertion"), "{identity}");
-        let other = Grant::JwtBearer {
-            assertion: Secret::new("another".into()),
-        };
+        let other = Grant::JwtBearer(Assertion::Given(Secret::new("another".into())));
         assert_ne!(grant.identity(), other.identity());
     }
 }

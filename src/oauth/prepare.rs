@@ -12,12 +12,14 @@ use anyhow::Result;
 
 use crate::cache::Cache;
 use crate::diag;
-use crate::error::{Exit, Failure, failure_of};
+use crate::error::{Exit, Failure, failure_of, usage};
 use crate::http::{Reply, Transport};
 use crate::keys::SigningKey;
 use crate::keys::tls::ClientIdentity;
 use crate::oauth::client_auth::Attempt;
+use crate::oauth::grant::{Assertion, Grant};
 use crate::oauth::metadata::{self, Metadata};
+use crate::oauth::service_account::ServiceAccount;
 use crate::settings::{Settings, route};
 
 /// The request's destination and the client's means, ready for the exchange.
@@ -30,6 +32,10 @@ pub struct Prepared {
     pub plan: Vec<Attempt>,
     /// The issuer's metadata, for the endpoints of a sign-in.
     pub metadata: Option<Metadata>,
+    /// For a jwt-bearer assertion tokn signs: the key, and the service account
+    /// it may come from.
+    pub assertion_key: Option<SigningKey>,
+    pub service_account: Option<ServiceAccount>,
 }
 
 /// Load the keys, read the metadata (from `cache` when it holds a fresh copy),
@@ -41,6 +47,7 @@ pub fn prepare(
     deadline: Instant,
 ) -> Result<Prepared> {
     let signing_key = settings.keys.load_signing_key(deadline)?;
+    let (service_account, assertion_key) = assertion_signer(settings, deadline)?;
     let identity = settings.keys.load_client_identity(deadline)?;
     if let Some(identity) = &identity {
         diag::verbose(&format!("* client certificate from {}", identity.origin));
@@ -53,7 +60,10 @@ pub fn prepare(
         }
         None => None,
     };
-    let token_url = token_url(settings, metadata.as_ref(), identity.is_some())?;
+    let token_url = match (&settings.token_url, &service_account) {
+        (None, Some(account)) => service_account_url(settings, account)?,
+        _ => token_url(settings, metadata.as_ref(), identity.is_some())?,
+    };
     let supported = metadata.as_ref().and_then(Metadata::auth_methods);
     let plan = settings
         .auth
@@ -67,7 +77,56 @@ pub fn prepare(
         signing_key,
         plan: plan.attempts,
         metadata,
+        assertion_key,
+        service_account,
     })
+}
+
+/// For a jwt-bearer assertion tokn signs: the service-account file, read, and
+/// the key, from `--signing-key` when given (options beat the file), else the
+/// file's `private_key`.
+fn assertion_signer(
+    settings: &Settings,
+    deadline: Instant,
+) -> Result<(Option<ServiceAccount>, Option<SigningKey>)> {
+    let Grant::JwtBearer(Assertion::Signed(signed)) = &settings.grant else {
+        return Ok((None, None));
+    };
+    let account = signed
+        .service_account
+        .as_ref()
+        .map(|(path, option)| ServiceAccount::load(path, option, deadline))
+        .transpose()?;
+    let key = match (&settings.keys.signing_key, &account) {
+        (Some(path), _) => {
+            SigningKey::load(&path.value, &path.option_name("signing_key"), deadline)?
+        }
+        (None, Some(account)) => SigningKey::from_pem(
+            account.private_key.expose().as_bytes(),
+            &format!("the private_key of {}", account.origin),
+        )?,
+        (None, None) => {
+            return Err(Failure::new(Exit::Bug, "an assertion to sign and no key").into());
+        }
+    };
+    key.choose_alg(settings.keys.jwt.alg)?;
+    Ok((account, Some(key)))
+}
+
+/// A service account's `token_uri`, checked like a token URL; the file's fault
+/// when it cannot be used.
+fn service_account_url(settings: &Settings, account: &ServiceAccount) -> Result<String> {
+    let url = &account.token_uri;
+    if let Err(err) = route(url, settings.allow_http) {
+        return Err(usage(format!(
+            "the token_uri of {} cannot be used: {err}",
+            account.origin
+        )));
+    }
+    diag::verbose(&format!(
+        "* token endpoint from the service account's token_uri: {url}"
+    ));
+    Ok(url.clone())
 }
 
 /// The endpoint a sign-in needs: the option's URL when given, else the

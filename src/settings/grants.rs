@@ -20,16 +20,19 @@ use crate::endpoint::check_url_of;
 use crate::error::{ContextLines, usage};
 use crate::files::read_secret_file;
 use crate::oauth::client_auth::AuthMethod;
-use crate::oauth::grant::{CodeSignIn, DeviceSignIn, Grant, Kind, TokenExchange, token_type};
+use crate::oauth::grant::{
+    Assertion, CodeSignIn, DeviceSignIn, Grant, Kind, Signed, TokenExchange, token_type,
+};
+use crate::oauth::jwt_bearer;
 use crate::oauth::loopback::Redirect;
 use crate::options::{Layered, Source, Sourced};
 use crate::secret::Secret;
 
 use super::credentials::{self, ClientSecret};
-use super::{built_in, switch};
+use super::{built_in, list, switch};
 
 /// The options that belong to one grant, each with where it was set, if it was.
-fn owned(l: &Layered) -> [(&'static str, Kind, Option<&Source>); 15] {
+fn owned(l: &Layered) -> [(&'static str, Kind, Option<&Source>); 19] {
     fn at<T>(value: &Option<Sourced<T>>) -> Option<&Source> {
         value.as_ref().map(|s| &s.source)
     }
@@ -68,6 +71,10 @@ fn owned(l: &Layered) -> [(&'static str, Kind, Option<&Source>); 15] {
             Kind::TokenExchange,
             at(&l.requested_token_type),
         ),
+        ("jwt_issuer", Kind::JwtBearer, at(&l.jwt_issuer)),
+        ("jwt_subject", Kind::JwtBearer, at(&l.jwt_subject)),
+        ("jwt_claim", Kind::JwtBearer, at(&l.jwt_claim)),
+        ("service_account", Kind::JwtBearer, at(&l.service_account)),
         ("device_url", Kind::Device, at(&l.device_url)),
         (
             "authorize_url",
@@ -97,7 +104,18 @@ const OWNED_ENV: &[(&str, Kind)] = &[
 /// pipes read by `deadline`), and the time a person took to type a password.
 pub fn grant(l: &Layered, allow_http: bool, deadline: Instant) -> Result<(Grant, Duration)> {
     let name = built_in(&l.grant_type, "--grant-type")?;
-    let kind = Kind::parse(name);
+    let kind = match Kind::parse(name) {
+        // A service-account file implies the grant it is for.
+        Kind::ClientCredentials
+            if l.service_account.is_some()
+                && l.grant_type
+                    .as_ref()
+                    .is_none_or(|g| g.source == Source::BuiltIn) =>
+        {
+            Kind::JwtBearer
+        }
+        kind => kind,
+    };
     check_misplaced(l, kind, name)?;
     check_stdin(l, kind)?;
     let grant = match kind {
@@ -115,24 +133,25 @@ pub fn grant(l: &Layered, allow_http: bool, deadline: Instant) -> Result<(Grant,
                 "pass --refresh-token-file PATH ('-' for standard input) or set TOKN_REFRESH_TOKEN",
             )?,
         },
-        Kind::JwtBearer => Grant::JwtBearer {
-            assertion: needed(
-                secret_input(
-                    l.assertion_file.as_ref(),
-                    "assertion_file",
-                    "TOKN_ASSERTION",
-                    deadline,
-                )?,
-                "--grant-type jwt-bearer needs an assertion",
-                "pass --assertion-file PATH ('-' for standard input) or set TOKN_ASSERTION",
-            )?,
-        },
+        Kind::JwtBearer => Grant::JwtBearer(jwt_bearer(l, deadline)?),
         Kind::TokenExchange => Grant::TokenExchange(token_exchange(l, deadline)?),
         Kind::Device => Grant::Device(device(l, allow_http)?),
         Kind::AuthorizationCode => Grant::AuthorizationCode(authorization_code(l, allow_http)?),
         Kind::Password => return password(l, deadline),
     };
     Ok((grant, Duration::ZERO))
+}
+
+/// Whether the grant is jwt-bearer with a key to sign its assertion and none
+/// given: then the assertion's issuer names the client, and a client ID is optional.
+pub fn may_sign_an_assertion(l: &Layered) -> bool {
+    let jwt_bearer = match l.grant_type.as_ref() {
+        Some(g) if g.source != Source::BuiltIn => Kind::parse(&g.value) == Kind::JwtBearer,
+        _ => l.service_account.is_some(),
+    };
+    let given = l.assertion_file.is_some()
+        || std::env::var_os("TOKN_ASSERTION").is_some_and(|v| !v.is_empty());
+    jwt_bearer && !given && (l.signing_key.is_some() || l.service_account.is_some())
 }
 
 /// An input of another grant is a usage error naming the grant it belongs to.
@@ -242,6 +261,95 @@ fn secret_input(
 
 fn needed<T>(value: Option<T>, missing: &str, fix: &str) -> Result<T> {
     value.ok_or_else(|| usage(format!("{missing}: {fix}")))
+}
+
+/// The assertion as given, else one tokn signs with `--signing-key` or a
+/// service account's key.
+fn jwt_bearer(l: &Layered, deadline: Instant) -> Result<Assertion> {
+    let given = secret_input(
+        l.assertion_file.as_ref(),
+        "assertion_file",
+        "TOKN_ASSERTION",
+        deadline,
+    )?;
+    match given {
+        Some(assertion) => {
+            refuse_signing_options(l)?;
+            Ok(Assertion::Given(assertion))
+        }
+        None if l.signing_key.is_some() || l.service_account.is_some() => {
+            Ok(Assertion::Signed(signed(l)?))
+        }
+        None => Err(usage(
+            "--grant-type jwt-bearer needs an assertion: pass --assertion-file PATH ('-' for \
+             standard input) or set TOKN_ASSERTION, or give --signing-key FILE or \
+             --service-account FILE for tokn to sign one",
+        )),
+    }
+}
+
+/// The options of an assertion tokn signs make no sense beside a given one.
+fn refuse_signing_options(l: &Layered) -> Result<()> {
+    fn at<T>(value: &Option<Sourced<T>>) -> Option<&Source> {
+        value.as_ref().map(|s| &s.source)
+    }
+    let options = [
+        ("jwt_issuer", at(&l.jwt_issuer)),
+        ("jwt_subject", at(&l.jwt_subject)),
+        ("jwt_claim", at(&l.jwt_claim)),
+        ("service_account", at(&l.service_account)),
+    ];
+    match options
+        .iter()
+        .find_map(|(key, source)| Some((key, (*source)?)))
+    {
+        Some((key, source)) => Err(usage(format!(
+            "{} is for an assertion tokn signs, and an assertion is given (--assertion-file or \
+             TOKN_ASSERTION): leave one of them out",
+            source.option_name(key)
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// What an assertion tokn signs says: `--jwt-issuer` (else the service account's
+/// client_email, else the client ID), `--jwt-subject`, `--jwt-claim`.
+fn signed(l: &Layered) -> Result<Signed> {
+    let text = |value: &Option<Sourced<String>>, key: &str| -> Result<Option<String>> {
+        match value {
+            Some(s) if s.value.trim().is_empty() => Err(usage(format!(
+                "{} is empty: give a value or leave it out",
+                s.option_name(key)
+            ))),
+            Some(s) => Ok(Some(s.value.trim().to_string())),
+            None => Ok(None),
+        }
+    };
+    let issuer = text(&l.jwt_issuer, "jwt_issuer")?;
+    let has_client_id = l.client_id.as_ref().is_some_and(|c| !c.value.is_empty());
+    if issuer.is_none() && l.service_account.is_none() && !has_client_id {
+        return Err(usage(
+            "an assertion tokn signs needs its issuer: pass --jwt-issuer ISSUER or \
+             -i/--client-id ID (or --service-account FILE, whose client_email it is)",
+        ));
+    }
+    let claim_option = l
+        .jwt_claim
+        .as_ref()
+        .map_or("--jwt-claim".to_string(), |c| c.option_name("jwt_claim"));
+    let extra = list(&l.jwt_claim)
+        .iter()
+        .map(|c| jwt_bearer::parse_claim(c, &claim_option))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Signed {
+        issuer,
+        subject: text(&l.jwt_subject, "jwt_subject")?,
+        extra,
+        service_account: l
+            .service_account
+            .as_ref()
+            .map(|s| (s.value.clone(), s.option_name("service_account"))),
+    })
 }
 
 fn password(l: &Layered, deadline: Instant) -> Result<(Grant, Duration)> {

@@ -102,6 +102,11 @@ impl KeySettings {
         .to_string()
     }
 
+    /// The signing key signs the grant's assertion (jwt-bearer), not the client.
+    pub fn key_for_the_grant(&mut self) {
+        self.signs = false;
+    }
+
     /// What the client has, for `auto`'s choice.
     pub fn means(&self, secret: bool) -> Means {
         Means {

@@ -91,11 +91,7 @@ impl Settings {
     pub fn resolve(l: &Layered, started: Instant) -> Result<Settings> {
         let allow_http = switch(&l.allow_http);
         let (token_url, issuer) = endpoints(l, allow_http)?;
-        let client_id = required_text(
-            &l.client_id,
-            "no client ID: pass -i/--client-id ID or set TOKN_CLIENT_ID",
-        )?
-        .to_string();
+        let client_id = client_id(l)?;
         let mut request = token_request(l)?;
         let extra_headers = list(&l.header)
             .iter()
@@ -109,12 +105,12 @@ impl Settings {
             None => None,
         };
         let auth = *built_in(&l.auth, "--auth")?;
-        let keys = KeySettings::resolve(l, auth)?;
+        let mut keys = KeySettings::resolve(l, auth)?;
         // The grant's inputs and the secret come last: a usage error elsewhere
         // should not cost a prompt. The time a person takes to type does not count.
         let (grant, typing) = grant(l, &mut request, deadline)?;
         deadline += typing;
-        let (secret, typing) = client_secret(l, auth, &keys, deadline)?;
+        let (auth, secret, typing) = client_auth(l, auth, &mut keys, &grant, deadline)?;
         deadline += typing;
         let lock_deadline = lock_deadline(&grant, deadline);
         warn_if_insecure(&trust);
@@ -183,7 +179,7 @@ fn endpoints(l: &Layered, allow_http: bool) -> Result<(Option<String>, Option<St
             .filter(|s| !s.is_empty())
     };
     let (token_url, issuer) = (given(&l.token_url), given(&l.issuer));
-    if token_url.is_none() && issuer.is_none() {
+    if token_url.is_none() && issuer.is_none() && l.service_account.is_none() {
         return Err(usage(
             "no token URL: pass -u/--token-url URL or --issuer URL, or set TOKN_TOKEN_URL or \
              TOKN_ISSUER",
@@ -202,6 +198,44 @@ fn endpoints(l: &Layered, allow_http: bool) -> Result<(Option<String>, Option<St
         }
     }
     Ok((token_url, issuer))
+}
+
+/// The client ID; optional when tokn signs a jwt-bearer assertion, whose
+/// issuer then names the client.
+fn client_id(l: &Layered) -> Result<String> {
+    if grants::may_sign_an_assertion(l) {
+        return Ok(l
+            .client_id
+            .as_ref()
+            .map_or(String::new(), |c| c.value.clone()));
+    }
+    Ok(required_text(
+        &l.client_id,
+        "no client ID: pass -i/--client-id ID or set TOKN_CLIENT_ID",
+    )?
+    .to_string())
+}
+
+/// How the client authenticates, its secret, and the time spent typing it.
+/// When tokn signs the grant's assertion, the key is the grant's, and `auto`
+/// means a secret when one is given, else none (RFC 7523 §3 needs no client
+/// authentication).
+fn client_auth(
+    l: &Layered,
+    auth: AuthMethod,
+    keys: &mut KeySettings,
+    grant: &Grant,
+    deadline: Instant,
+) -> Result<(AuthMethod, Option<ClientSecret>, Duration)> {
+    if grant.signs_its_assertion() && auth == AuthMethod::Auto {
+        keys.key_for_the_grant();
+        return Ok(match credentials::client_secret_if_given(l, deadline)? {
+            Some(secret) => (auth, Some(secret), Duration::ZERO),
+            None => (AuthMethod::None, None, Duration::ZERO),
+        });
+    }
+    let (secret, typing) = client_secret(l, auth, keys, deadline)?;
+    Ok((auth, secret, typing))
 }
 
 /// The client secret, when the client authentication may use one (none for

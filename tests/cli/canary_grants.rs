@@ -382,3 +382,60 @@ fn the_authorization_code_and_the_verifier_never_show() {
         assert!(!page.contains(CODE), "the page shows the code");
     }
 }
+
+#[test]
+fn a_signed_assertion_and_a_service_accounts_key_never_show() {
+    let echo = format!(r#"{{"error":"invalid_grant","error_description":"you sent {ECHO}"}}"#);
+    let answers: [(Answer, i32); 4] = [
+        ((200, crate::util::token_json(3600)), 0),
+        ((400, echo.clone()), 4),
+        ((500, echo), 5),
+        ((200, format!("<html>{ECHO}</html>")), 5),
+    ];
+    for (answer, exit) in answers {
+        for verbose in [false, true] {
+            for format in FORMATS {
+                let server = Scripted::start(vec![("/token", vec![answer.clone()])]);
+                let dir = TempDir::new();
+                let pem = std::fs::read_to_string(crate::util::test_key(&dir, "rsa.pem")).unwrap();
+                let json = serde_json::json!({
+                    "type": "service_account", "client_email": "sa@example.test",
+                    "private_key": pem, "private_key_id": "k1", "token_uri": server.url("/token"),
+                });
+                let file = dir.file("sa.json", json.to_string().as_bytes(), 0o600);
+                let mut cmd = crate::util::tokn(&dir);
+                cmd.arg("--service-account").arg(&file).args(["-f", format]);
+                if verbose {
+                    cmd.arg("-v");
+                }
+                let out = run(&mut cmd);
+                let context = format!("HTTP {} (-v {verbose}, -f {format})", answer.0);
+                assert_eq!(out.code, exit, "{context}: {}", out.stderr);
+                let assertion = server.seen("/token")[0].field("assertion").unwrap();
+                // The key's base64 body, line by line, and the assertion.
+                let key_lines: Vec<&str> = pem
+                    .lines()
+                    .filter(|l| !l.starts_with("-----") && l.len() > 16)
+                    .collect();
+                for text in [&out.stdout, &out.stderr] {
+                    assert!(
+                        !text.contains(&assertion),
+                        "{context}: the assertion:\n{text}"
+                    );
+                    for line in &key_lines {
+                        assert!(!text.contains(line), "{context}: the private key:\n{text}");
+                    }
+                }
+                for (path, bytes) in files_under(&dir.path().join("cache")) {
+                    let text = String::from_utf8_lossy(&bytes);
+                    assert!(!text.contains(&assertion), "{context}: {}", path.display());
+                    assert!(
+                        !text.contains(key_lines[0]),
+                        "{context}: {}",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+}

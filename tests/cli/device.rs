@@ -12,7 +12,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::scripted::{Answer, Scripted};
-use crate::util::{SECRET, TOKEN, TempDir, files_under, run, std_tokn, token_json, tokn_for};
+use crate::util::{SECRET, TOKEN, TempDir, files_under, run, std_tokn, token_json, tokn, tokn_for};
 
 const DEVICE_CODE: &str = "canaryDEVICE-1c2d3e4f5a";
 const GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -294,4 +294,72 @@ fn ctrl_c_during_the_wait_exits_130_and_writes_nothing() {
         stderr: String::new(),
     };
     assert_nothing_written(&out, &dir);
+}
+
+#[test]
+fn the_issuers_metadata_names_the_device_endpoint() {
+    let metadata = |device: bool| -> Answer {
+        let extra = if device {
+            r#","device_authorization_endpoint":"{base}/device""#
+        } else {
+            ""
+        };
+        (
+            200,
+            format!(r#"{{"issuer":"{{base}}","token_endpoint":"{{base}}/token"{extra}}}"#),
+        )
+    };
+    let server = Scripted::start(vec![
+        ("/.well-known/openid-configuration", vec![metadata(true)]),
+        ("/device", vec![code(1, 600)]),
+        ("/token", vec![granted()]),
+    ]);
+    let dir = TempDir::new();
+    let out = run(tokn(&dir)
+        .args([
+            "--issuer",
+            &server.base,
+            "-i",
+            "my-client",
+            "--auth",
+            "none",
+            "-v",
+        ])
+        .args(["--grant-type", "device", "--retry", "0"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, format!("{TOKEN}\n"));
+    assert!(
+        out.stderr.contains(&format!(
+            "* device_authorization_endpoint from the metadata: {}",
+            server.url("/device")
+        )),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(server.seen("/device").len(), 1);
+
+    // Metadata without it: the server's answer is unusable, and the option is named.
+    let server = Scripted::start(vec![
+        ("/.well-known/openid-configuration", vec![metadata(false)]),
+        ("/token", vec![granted()]),
+    ]);
+    let out = run(tokn(&dir)
+        .args([
+            "--issuer",
+            &server.base,
+            "-i",
+            "my-client",
+            "--auth",
+            "none",
+        ])
+        .args(["--grant-type", "device", "--retry", "0", "--no-cache"]));
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("names no device_authorization_endpoint"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("--device-url"), "{}", out.stderr);
+    assert!(server.seen("/token").is_empty());
 }

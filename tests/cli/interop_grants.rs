@@ -604,3 +604,106 @@ fn jwt_bearer_with_an_assertion_file_and_variable() {
     assert!(out.stderr.contains("used before"), "{}", out.stderr);
     assert!(!out.stderr.contains(&assertion));
 }
+
+#[test]
+fn jwt_bearer_with_an_assertion_tokn_signs() {
+    let Some(server) = http_server() else { return };
+    let dir = TempDir::new("signed-assertion");
+    let key = server.material.write(&dir.path, "ci.pem");
+    let out = Tokn::new(server, "jwt-bearer-signed")
+        .client(GRANT_ID, GRANT_SECRET)
+        .args(["--grant-type", "jwt-bearer", "--signing-key"])
+        .args([&key])
+        .args([
+            "--signing-key-id",
+            "ci-1",
+            "--jwt-issuer",
+            CI_ISSUER,
+            "--jwt-subject",
+            CI_SUBJECT,
+        ])
+        .args(["--jwt-claim", "repository=tokn/tokn"])
+        .run();
+    let info = server.introspect(out.raw_token(), GRANT_ID, GRANT_SECRET);
+    assert_eq!(info["sub"], CI_SUBJECT, "{info}");
+    let record = &at(&records(server, &out), "token")[0];
+    assert_eq!(record["fields"], json!(["grant_type", "assertion"]));
+    assert_eq!(record["auth"], "basic");
+    let payload = &record["grant"]["assertion"]["payload"];
+    assert_eq!(payload["iss"], CI_ISSUER);
+    assert_eq!(payload["aud"], server.url("/token"));
+    assert_eq!(payload["repository"], "tokn/tokn");
+    assert_eq!(record["grant"]["assertion"]["header"]["kid"], "ci-1");
+}
+
+#[test]
+fn a_service_account_key_file() {
+    let Some(server) = http_server() else { return };
+    let dir = TempDir::new("service-account");
+    let file = dir.path.join("sa.json");
+    let json = json!({
+        "type": "service_account",
+        "project_id": "interop",
+        "private_key_id": "sa-key-1",
+        "private_key": server.material.pem("rsa.pem"),
+        "client_email": "tokn-sa@interop.iam.example.test",
+        "token_uri": server.url("/token"),
+    });
+    std::fs::write(&file, json.to_string()).unwrap();
+    std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let out = Tokn::new(server, "service-account")
+        .token_url(None)
+        .args(["--service-account".as_ref(), file.as_os_str()])
+        .args(["-s", "read write", "-f", "json"])
+        .run();
+    let answer = out.json();
+    assert_eq!(
+        answer["scope"], "read write",
+        "the scopes went as a claim: {answer}"
+    );
+    let info = server.introspect_any(answer["access_token"].as_str().unwrap());
+    assert_eq!(info["sub"], "tokn-sa@interop.iam.example.test", "{info}");
+    assert_eq!(info["client_id"], "assertion-app", "no client: {info}");
+    let record = &at(&records(server, &out), "token")[0];
+    assert_eq!(record["fields"], json!(["grant_type", "assertion"]));
+    assert_eq!(record["auth"], "none");
+    assert!(!out.stderr.contains("PRIVATE KEY"), "{}", out.stderr);
+}
+
+#[test]
+fn sign_ins_find_their_endpoints_in_the_issuers_metadata() {
+    let Some(server) = http_server() else { return };
+    let tokn = Tokn::new(server, "device-issuer")
+        .token_url(None)
+        .args([
+            "--issuer",
+            &server.base,
+            "--client-id",
+            "public-app",
+            "--auth",
+            "none",
+        ])
+        .args(["--grant-type", "device", "-s", "openid"]);
+    let out = device_sign_in(tokn, server, Decision::Allow);
+    assert_signed_in(server, out.raw_token(), "public-app");
+
+    let mut running = Tokn::new(server, "code-issuer")
+        .token_url(None)
+        .args([
+            "--issuer",
+            &server.base,
+            "--client-id",
+            "public-app",
+            "--auth",
+            "none",
+        ])
+        .args(["--grant-type", "code", "--no-browser", "-s", "openid"])
+        .spawn();
+    let line = running.wait_for_stderr(&server.url("/auth?"), WAIT);
+    let location = Browser::new(server)
+        .authorize(line.trim(), Decision::Allow)
+        .expect("the browser sign-in");
+    deliver_redirect(&location).expect("the redirect reaches tokn");
+    let out = running.finish(WAIT);
+    assert_signed_in(server, out.raw_token(), "public-app");
+}

@@ -25,6 +25,7 @@ mod interop_keys;
 mod interop_material;
 mod interop_profiles;
 mod interop_selftest;
+mod jwt_bearer;
 mod keys;
 mod leaks;
 mod mtls;

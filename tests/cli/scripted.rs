@@ -49,6 +49,9 @@ fn json_text(text: &str) -> String {
     quoted[1..quoted.len() - 1].to_string()
 }
 
+/// In an answer's body, replaced by the server's own `http://127.0.0.1:PORT`.
+pub const BASE: &str = "{base}";
+
 /// An answer: status and JSON body.
 pub type Answer = (u16, String);
 
@@ -70,6 +73,7 @@ impl Scripted {
             .map(|(path, answers)| (path.to_string(), (answers, 0)))
             .collect();
         let seen = log.clone();
+        let own = base.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let Some(request) = read_request(&stream) else {
@@ -84,7 +88,8 @@ impl Scripted {
                     _ => (404, r#"{"error":"not_found"}"#.to_string()),
                 };
                 // An answer may echo the request, as broken servers do.
-                let answer = (answer.0, answer.1.replace(ECHO, &json_text(&request.body)));
+                let body = answer.1.replace(ECHO, &json_text(&request.body));
+                let answer = (answer.0, body.replace(BASE, &own));
                 seen.lock().expect("log").push(request);
                 respond(stream, &answer);
             }
