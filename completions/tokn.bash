@@ -44,7 +44,7 @@ _tokn() {
 
     case "${cmd}" in
         tokn)
-            opts="-v -q -p -u -i -s -d -H -f -k -h -V --verbose --quiet --config --profile --token-url --issuer --client-id --client-secret --client-secret-file --client-secret-cmd --scope --data --header --grant-type --audience --resource --refresh-token-file --username --password-file --password-cmd --assertion-file --subject-token-file --subject-token-type --actor-token-file --actor-token-type --requested-token-type --device-url --authorize-url --redirect-uri --no-browser --login-timeout --auth --signing-key --signing-key-id --jwt-alg --jwt-audience --cert --key --format --header-name --header-pattern --timeout --retry --cacert --insecure --allow-http --no-cache --refresh --min-ttl --help --version cache config"
+            opts="-v -q -p -u -i -s -d -H -f -k -h -V --verbose --quiet --config --profile --token-url --issuer --client-id --client-secret --client-secret-file --client-secret-cmd --scope --data --header --grant-type --audience --resource --refresh-token-file --username --password-file --password-cmd --assertion-file --jwt-issuer --jwt-subject --jwt-claim --service-account --subject-token-file --subject-token-type --actor-token-file --actor-token-type --requested-token-type --device-url --authorize-url --redirect-uri --no-browser --login-timeout --auth --signing-key --signing-key-id --jwt-alg --jwt-audience --cert --key --format --header-name --header-pattern --timeout --retry --cacert --insecure --allow-http --no-cache --refresh --min-ttl --help --version cache config"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -230,6 +230,42 @@ _tokn() {
                     return 0
                     ;;
                 --assertion-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --jwt-issuer)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --jwt-subject)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --jwt-claim)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --service-account)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
                         oldifs="$IFS"
@@ -705,7 +741,7 @@ _tokn() {
             return 0
             ;;
         tokn__subcmd__config__subcmd__show)
-            opts="-v -q -p -u -i -s -d -H -f -k -h --verbose --quiet --config --profile --token-url --issuer --client-id --client-secret --client-secret-file --client-secret-cmd --scope --data --header --grant-type --audience --resource --refresh-token-file --username --password-file --password-cmd --assertion-file --subject-token-file --subject-token-type --actor-token-file --actor-token-type --requested-token-type --device-url --authorize-url --redirect-uri --no-browser --login-timeout --auth --signing-key --signing-key-id --jwt-alg --jwt-audience --cert --key --format --header-name --header-pattern --timeout --retry --cacert --insecure --allow-http --no-cache --refresh --min-ttl --help"
+            opts="-v -q -p -u -i -s -d -H -f -k -h --verbose --quiet --config --profile --token-url --issuer --client-id --client-secret --client-secret-file --client-secret-cmd --scope --data --header --grant-type --audience --resource --refresh-token-file --username --password-file --password-cmd --assertion-file --jwt-issuer --jwt-subject --jwt-claim --service-account --subject-token-file --subject-token-type --actor-token-file --actor-token-type --requested-token-type --device-url --authorize-url --redirect-uri --no-browser --login-timeout --auth --signing-key --signing-key-id --jwt-alg --jwt-audience --cert --key --format --header-name --header-pattern --timeout --retry --cacert --insecure --allow-http --no-cache --refresh --min-ttl --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -891,6 +927,42 @@ _tokn() {
                     return 0
                     ;;
                 --assertion-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --jwt-issuer)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --jwt-subject)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --jwt-claim)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --service-account)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
                         oldifs="$IFS"

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tokn_global_optspecs
-    string join \n v/verbose q/quiet config= p/profile= u/token-url= issuer= i/client-id= client-secret= client-secret-file= client-secret-cmd= s/scope= d/data= H/header= grant-type= audience= resource= refresh-token-file= username= password-file= password-cmd= assertion-file= subject-token-file= subject-token-type= actor-token-file= actor-token-type= requested-token-type= device-url= authorize-url= redirect-uri= no-browser login-timeout= auth= signing-key= signing-key-id= jwt-alg= jwt-audience= cert= key= f/format= header-name= header-pattern= timeout= retry= cacert= k/insecure allow-http no-cache refresh min-ttl= h/help V/version
+    string join \n v/verbose q/quiet config= p/profile= u/token-url= issuer= i/client-id= client-secret= client-secret-file= client-secret-cmd= s/scope= d/data= H/header= grant-type= audience= resource= refresh-token-file= username= password-file= password-cmd= assertion-file= jwt-issuer= jwt-subject= jwt-claim= service-account= subject-token-file= subject-token-type= actor-token-file= actor-token-type= requested-token-type= device-url= authorize-url= redirect-uri= no-browser login-timeout= auth= signing-key= signing-key-id= jwt-alg= jwt-audience= cert= key= f/format= header-name= header-pattern= timeout= retry= cacert= k/insecure allow-http no-cache refresh min-ttl= h/help V/version
 end
 
 function __fish_tokn_needs_command
@@ -43,6 +43,10 @@ complete -c tokn -n "__fish_tokn_needs_command" -l username -d 'password: the re
 complete -c tokn -n "__fish_tokn_needs_command" -l password-file -d 'password: read the password from a file (\'-\' for standard input)' -r -F
 complete -c tokn -n "__fish_tokn_needs_command" -l password-cmd -d 'password: run a command and use its output as the password' -r -f -a "(__fish_complete_command)"
 complete -c tokn -n "__fish_tokn_needs_command" -l assertion-file -d 'jwt-bearer: read the assertion from a file (\'-\' for standard input)' -r -F
+complete -c tokn -n "__fish_tokn_needs_command" -l jwt-issuer -d 'jwt-bearer: the iss claim of an assertion tokn signs [default: the client ID]' -r -f
+complete -c tokn -n "__fish_tokn_needs_command" -l jwt-subject -d 'jwt-bearer: the sub claim of an assertion tokn signs [default: its iss]' -r -f
+complete -c tokn -n "__fish_tokn_needs_command" -l jwt-claim -d 'jwt-bearer: one more claim of an assertion tokn signs; repeatable' -r -f
+complete -c tokn -n "__fish_tokn_needs_command" -l service-account -d 'jwt-bearer: a Google service-account key file (JSON)' -r -F
 complete -c tokn -n "__fish_tokn_needs_command" -l subject-token-file -d 'token-exchange: read the subject token from a file (\'-\' for standard input)' -r -F
 complete -c tokn -n "__fish_tokn_needs_command" -l subject-token-type -d 'token-exchange: the subject token\'s type [default: jwt]' -r -f
 complete -c tokn -n "__fish_tokn_needs_command" -l actor-token-file -d 'token-exchange: read the actor token from a file (\'-\' for standard input)' -r -F
@@ -151,6 +155,10 @@ complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcom
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l password-file -d 'password: read the password from a file (\'-\' for standard input)' -r -F
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l password-cmd -d 'password: run a command and use its output as the password' -r -f -a "(__fish_complete_command)"
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l assertion-file -d 'jwt-bearer: read the assertion from a file (\'-\' for standard input)' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l jwt-issuer -d 'jwt-bearer: the iss claim of an assertion tokn signs [default: the client ID]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l jwt-subject -d 'jwt-bearer: the sub claim of an assertion tokn signs [default: its iss]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l jwt-claim -d 'jwt-bearer: one more claim of an assertion tokn signs; repeatable' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l service-account -d 'jwt-bearer: a Google service-account key file (JSON)' -r -F
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l subject-token-file -d 'token-exchange: read the subject token from a file (\'-\' for standard input)' -r -F
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l subject-token-type -d 'token-exchange: the subject token\'s type [default: jwt]' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l actor-token-file -d 'token-exchange: read the actor token from a file (\'-\' for standard input)' -r -F

@@ -539,7 +539,8 @@ options! {
     /// PKCS#8, PKCS#1 (RSA) or SEC1 (EC): an RSA key of 2048 bits or more, an EC P-256 or
     /// P-384 key, or an Ed25519 key. When the file also holds the key's certificate, the
     /// assertion's header carries its x5t and x5t#S256 thumbprints, as Microsoft Entra ID
-    /// wants. With --auth auto, a signing key means private_key_jwt.
+    /// wants. With --auth auto, a signing key means private_key_jwt; with --grant-type
+    /// jwt-bearer and no assertion given, it signs the grant's assertion instead.
     #[arg(long, env = "TOKN_SIGNING_KEY", hide_env_values = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
     signing_key: Option<PathBuf>,
 
@@ -558,7 +559,8 @@ options! {
     /// The aud claim of the client assertion [default: the token URL]
     ///
     /// Some servers want their issuer or another fixed value there instead of the URL the
-    /// request goes to.
+    /// request goes to. It is the aud of a jwt-bearer assertion tokn signs, too; --signing-key-id
+    /// and --jwt-alg shape that assertion as well.
     #[arg(long, env = "TOKN_JWT_AUDIENCE", hide_env_values = true, value_name = "AUDIENCE", value_hint = ValueHint::Other)]
     jwt_audience: Option<String>,
 
