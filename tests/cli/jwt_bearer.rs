@@ -361,7 +361,8 @@ fn signing_mistakes_are_usage_errors() {
     let dir = TempDir::new();
     let key = test_key(&dir, "p256.pem");
     let key = key.to_str().unwrap();
-    let cases: [(&[&str], &[(&str, &str)], &str); 6] = [
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case; 6] = [
         (
             &["--grant-type", "jwt-bearer", "--signing-key", key],
             &[],
