@@ -21,7 +21,7 @@ use crate::settings::{ClientSecret, Settings};
 
 /// What a fetch settles once (the secret, the keys, the issuer's metadata),
 /// for a refresh and, when that is refused, the original grant.
-pub struct Session<'a> {
+pub struct Fetcher<'a> {
     settings: &'a Settings,
     secret: Option<&'a Secret>,
     prepared: Prepared,
@@ -29,10 +29,10 @@ pub struct Session<'a> {
     deadline: Instant,
 }
 
-impl<'a> Session<'a> {
+impl<'a> Fetcher<'a> {
     /// Run a secret command, load the keys, read the metadata. The command runs
     /// before the `--timeout` clock: its time is the password manager's.
-    pub fn start(settings: &'a Settings, cache: Option<&Cache>) -> Result<Session<'a>> {
+    pub fn start(settings: &'a Settings, cache: Option<&Cache>) -> Result<Fetcher<'a>> {
         let before = Instant::now();
         let secret = settings
             .secret
@@ -41,7 +41,7 @@ impl<'a> Session<'a> {
             .transpose()?;
         let deadline = settings.deadline + before.elapsed();
         let prepared = prepare(settings, secret.is_some(), cache, deadline)?;
-        Ok(Session {
+        Ok(Fetcher {
             settings,
             secret,
             prepared,

@@ -9,7 +9,7 @@ use crate::cache::{Cache, Entry, Key};
 use crate::clock;
 use crate::diag;
 use crate::error::{Exit, Failure};
-use crate::fetch::Session;
+use crate::fetch::Fetcher;
 use crate::oauth::client_auth::{Attempt, AuthMethod};
 use crate::oauth::response::Token;
 use crate::settings::{CacheUse, ClientSecret, Settings};
@@ -67,11 +67,11 @@ pub fn obtain(settings: &Settings) -> Result<Obtained> {
         return Err(Failure::new(Exit::Bug, "a cache hit was not served").into());
     };
     // The keys and the issuer's metadata are read only now: a cached token needs neither.
-    let session = Session::start(settings, cache.as_ref())?;
+    let fetcher = Fetcher::start(settings, cache.as_ref())?;
     let (token, worked, kept) = match refresh_token {
-        Some(old) => refresh_or_fetch(settings, &session, old, remembered)?,
+        Some(old) => refresh_or_fetch(settings, &fetcher, old, remembered)?,
         None => {
-            let (token, worked) = session.fetch(remembered)?;
+            let (token, worked) = fetcher.fetch(remembered)?;
             (token, worked, None)
         }
     };
@@ -81,7 +81,7 @@ pub fn obtain(settings: &Settings) -> Result<Obtained> {
         (Some(cache), Some(key), Some(expires_at)) if lock.is_some() => {
             let fresh = Fresh {
                 token: &token,
-                token_url: session.token_url(),
+                token_url: fetcher.token_url(),
                 worked,
                 refresh_token: refresh_token_of(&token).or(kept),
                 expires_at,
@@ -106,12 +106,12 @@ pub fn obtain(settings: &Settings) -> Result<Obtained> {
 /// the answer brings no new one.
 fn refresh_or_fetch(
     settings: &Settings,
-    session: &Session,
+    fetcher: &Fetcher,
     old: String,
     remembered: Option<Attempt>,
 ) -> Result<(Token, Attempt, Option<String>)> {
     diag::verbose("* refreshing the token with the cached refresh token");
-    match session.refresh(&old, remembered)? {
+    match fetcher.refresh(&old, remembered)? {
         Ok((token, worked)) => {
             diag::verbose(if refresh_token_of(&token).is_some() {
                 "* refreshed; the answer brings a new refresh token, which replaces the old"
@@ -129,7 +129,7 @@ fn refresh_or_fetch(
                     "asking with the original grant"
                 }
             ));
-            let (token, worked) = session.fetch(remembered)?;
+            let (token, worked) = fetcher.fetch(remembered)?;
             Ok((token, worked, None))
         }
         Err(refused) => Err(refused.into_failure().into()),
