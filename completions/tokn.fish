@@ -42,7 +42,9 @@ none\t'client_id alone in the form body, for a public client: no secret'"
 complete -c tokn -n "__fish_tokn_needs_command" -s f -l format -d 'What to print on standard output [default: raw]' -r -f -a "raw\t'The access token and a newline'
 json\t'Every field of the answer as one JSON object, with expires_at'
 header\t'\'Authorization: Bearer TOKEN\', for curl -H @- or curl -H "$(tokn -f header)"'
-curl\t'"-H \'Authorization: Bearer TOKEN\'", shell-quoted, to paste into a curl command line'"
+curl\t'"-H \'Authorization: Bearer TOKEN\'", shell-quoted, to paste into a curl command line'
+env\t'export lines (TOKN_ACCESS_TOKEN, TOKN_TOKEN_TYPE, TOKN_EXPIRES_AT), for eval'
+k8s\t'A kubectl ExecCredential, for the exec section of a kubeconfig'"
 complete -c tokn -n "__fish_tokn_needs_command" -l header-name -d 'The header name of the header and curl formats [default: Authorization]' -r -f
 complete -c tokn -n "__fish_tokn_needs_command" -l header-pattern -d 'The header value of the header and curl formats [default: \'Bearer {access_token}\']' -r -f
 complete -c tokn -n "__fish_tokn_needs_command" -l timeout -d 'Seconds the whole run may take [default: 30]' -r -f
@@ -59,6 +61,8 @@ complete -c tokn -n "__fish_tokn_needs_command" -s h -l help -d 'Print help (see
 complete -c tokn -n "__fish_tokn_needs_command" -s V -l version -d 'Print version'
 complete -c tokn -n "__fish_tokn_needs_command" -f -a "cache" -d 'Inspect or empty the token cache'
 complete -c tokn -n "__fish_tokn_needs_command" -f -a "config" -d 'Show the config file, its profiles, and the settings a fetch would use'
+complete -c tokn -n "__fish_tokn_needs_command" -f -a "exec" -d 'Run a command with a token in its environment (TOKN_ACCESS_TOKEN)'
+complete -c tokn -n "__fish_tokn_needs_command" -f -a "inspect" -d 'Decode a JWT and print its header and claims as JSON; --verify checks them'
 complete -c tokn -n "__fish_tokn_using_subcommand cache; and not __fish_seen_subcommand_from list clear" -l config -d 'The config file [default: ~/.config/tokn/config.toml]' -r -F
 complete -c tokn -n "__fish_tokn_using_subcommand cache; and not __fish_seen_subcommand_from list clear" -s p -l profile -d 'The profile of the config file to use [default: the profile named default]' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand cache; and not __fish_seen_subcommand_from list clear" -s v -l verbose -d 'Print the request and the response to stderr, secrets redacted'
@@ -110,7 +114,9 @@ none\t'client_id alone in the form body, for a public client: no secret'"
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s f -l format -d 'What to print on standard output [default: raw]' -r -f -a "raw\t'The access token and a newline'
 json\t'Every field of the answer as one JSON object, with expires_at'
 header\t'\'Authorization: Bearer TOKEN\', for curl -H @- or curl -H "$(tokn -f header)"'
-curl\t'"-H \'Authorization: Bearer TOKEN\'", shell-quoted, to paste into a curl command line'"
+curl\t'"-H \'Authorization: Bearer TOKEN\'", shell-quoted, to paste into a curl command line'
+env\t'export lines (TOKN_ACCESS_TOKEN, TOKN_TOKEN_TYPE, TOKN_EXPIRES_AT), for eval'
+k8s\t'A kubectl ExecCredential, for the exec section of a kubeconfig'"
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l header-name -d 'The header name of the header and curl formats [default: Authorization]' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l header-pattern -d 'The header value of the header and curl formats [default: \'Bearer {access_token}\']' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds the whole run may take [default: 30]' -r -f
@@ -126,3 +132,73 @@ complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcom
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print the request and the response to stderr, secrets redacted'
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No warnings on stderr (errors still print)'
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l env-var -d 'The environment variable that carries the token to the command' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -s u -l token-url -d 'The token endpoint' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -s i -l client-id -d 'The client ID' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l client-secret -d 'The client secret (others can see it in ps: prefer the env, a file or the prompt)' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l client-secret-file -d 'Read the client secret from a file (\'-\' for standard input)' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l client-secret-cmd -d 'Run a command and use its output as the client secret' -r -f -a "(__fish_complete_command)"
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -s s -l scope -d 'A scope to ask for; repeatable' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -s d -l data -d 'An extra form field, such as audience=… or resource=…; repeatable' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -s H -l header -d 'An extra header on the token request; repeatable' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l grant-type -d 'The grant type [default: client_credentials]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l auth -d 'How the client authenticates [default: auto]' -r -f -a "auto\t'Basic, then the same request once more with post if the answer is 400 or 401'
+basic\t'An HTTP Basic header with the form-urlencoded ID and secret (RFC 6749 2.3.1)'
+post\t'client_id and client_secret in the form body'
+none\t'client_id alone in the form body, for a public client: no secret'"
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -s f -l format -d 'What to print on standard output [default: raw]' -r -f -a "raw\t'The access token and a newline'
+json\t'Every field of the answer as one JSON object, with expires_at'
+header\t'\'Authorization: Bearer TOKEN\', for curl -H @- or curl -H "$(tokn -f header)"'
+curl\t'"-H \'Authorization: Bearer TOKEN\'", shell-quoted, to paste into a curl command line'
+env\t'export lines (TOKN_ACCESS_TOKEN, TOKN_TOKEN_TYPE, TOKN_EXPIRES_AT), for eval'
+k8s\t'A kubectl ExecCredential, for the exec section of a kubeconfig'"
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l header-name -d 'The header name of the header and curl formats [default: Authorization]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l header-pattern -d 'The header value of the header and curl formats [default: \'Bearer {access_token}\']' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l timeout -d 'Seconds the whole run may take [default: 30]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l retry -d 'Retries on HTTP 429, 502, 503, 504 or a reset connection [default: 2]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l cacert -d 'CA certificates (PEM) to trust instead of the system\'s' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l min-ttl -d 'Seconds a cached token must still be valid to be reused [default: 60]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l config -d 'The config file [default: ~/.config/tokn/config.toml]' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -s p -l profile -d 'The profile of the config file to use [default: the profile named default]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -s k -l insecure -d 'Skip TLS certificate verification (prints a warning every time)'
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l allow-http -d 'Allow a plain http:// token URL to a host that is not loopback'
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l no-cache -d 'Neither read nor write the token cache for this call'
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l refresh -d 'Fetch a new token even if a cached one is valid, and cache it'
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -s v -l verbose -d 'Print the request and the response to stderr, secrets redacted'
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -s q -l quiet -d 'No warnings on stderr (errors still print)'
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -s u -l token-url -d 'The token endpoint' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -s i -l client-id -d 'The client ID' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l client-secret -d 'The client secret (others can see it in ps: prefer the env, a file or the prompt)' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l client-secret-file -d 'Read the client secret from a file (\'-\' for standard input)' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l client-secret-cmd -d 'Run a command and use its output as the client secret' -r -f -a "(__fish_complete_command)"
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -s s -l scope -d 'A scope to ask for; repeatable' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -s d -l data -d 'An extra form field, such as audience=… or resource=…; repeatable' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -s H -l header -d 'An extra header on the token request; repeatable' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l grant-type -d 'The grant type [default: client_credentials]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l auth -d 'How the client authenticates [default: auto]' -r -f -a "auto\t'Basic, then the same request once more with post if the answer is 400 or 401'
+basic\t'An HTTP Basic header with the form-urlencoded ID and secret (RFC 6749 2.3.1)'
+post\t'client_id and client_secret in the form body'
+none\t'client_id alone in the form body, for a public client: no secret'"
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -s f -l format -d 'What to print on standard output [default: raw]' -r -f -a "raw\t'The access token and a newline'
+json\t'Every field of the answer as one JSON object, with expires_at'
+header\t'\'Authorization: Bearer TOKEN\', for curl -H @- or curl -H "$(tokn -f header)"'
+curl\t'"-H \'Authorization: Bearer TOKEN\'", shell-quoted, to paste into a curl command line'
+env\t'export lines (TOKN_ACCESS_TOKEN, TOKN_TOKEN_TYPE, TOKN_EXPIRES_AT), for eval'
+k8s\t'A kubectl ExecCredential, for the exec section of a kubeconfig'"
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l header-name -d 'The header name of the header and curl formats [default: Authorization]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l header-pattern -d 'The header value of the header and curl formats [default: \'Bearer {access_token}\']' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l timeout -d 'Seconds the whole run may take [default: 30]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l retry -d 'Retries on HTTP 429, 502, 503, 504 or a reset connection [default: 2]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l cacert -d 'CA certificates (PEM) to trust instead of the system\'s' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l min-ttl -d 'Seconds a cached token must still be valid to be reused [default: 60]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l config -d 'The config file [default: ~/.config/tokn/config.toml]' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -s p -l profile -d 'The profile of the config file to use [default: the profile named default]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l verify -d 'Check the signature with the issuer\'s keys (--issuer), and iss, exp and nbf'
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -s k -l insecure -d 'Skip TLS certificate verification (prints a warning every time)'
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l allow-http -d 'Allow a plain http:// token URL to a host that is not loopback'
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l no-cache -d 'Neither read nor write the token cache for this call'
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l refresh -d 'Fetch a new token even if a cached one is valid, and cache it'
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -s v -l verbose -d 'Print the request and the response to stderr, secrets redacted'
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -s q -l quiet -d 'No warnings on stderr (errors still print)'
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'

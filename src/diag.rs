@@ -97,6 +97,13 @@ pub fn warn(message: &str) {
     }
 }
 
+/// `tokn: …`, a note about the output (`tokn inspect`'s expiry), unless `-q`.
+pub fn note(message: &str) {
+    if !QUIET.load(Ordering::Relaxed) {
+        emit(&[format!("tokn: {}", clean(message))]);
+    }
+}
+
 /// A `-v` line, already prefixed by the caller with `>`, `<` or `*`.
 pub fn verbose(line: &str) {
     if is_verbose() {

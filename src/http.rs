@@ -140,7 +140,24 @@ impl Transport {
             request = request.header(name.as_str(), value.as_str());
         }
         let request = request.config().timeout_global(Some(remaining)).build();
-        let mut response = request.send(body).map_err(|e| self.classify(e))?;
+        let response = request.send(body).map_err(|e| self.classify(e))?;
+        self.reply(response)
+    }
+
+    /// GET the URL (a JWKS), with the same deadline, trust and body cap.
+    pub fn get(&self) -> Result<Reply, SendError> {
+        let remaining = self.deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(self.timed_out());
+        }
+        let request = self.agent.get(&self.url);
+        let request = request.config().timeout_global(Some(remaining)).build();
+        let response = request.call().map_err(|e| self.classify(e))?;
+        self.reply(response)
+    }
+
+    /// Status, the headers tokn reads, and the body (at most [`MAX_BODY`]).
+    fn reply(&self, mut response: ureq::http::Response<ureq::Body>) -> Result<Reply, SendError> {
         let header = |name: &str| {
             response
                 .headers()

@@ -37,9 +37,9 @@ const BASIC_ID: &str = "basic-client";
 const BASIC_SECRET: &str = "s3cr:et+with%/&space here";
 const POST_ID: &str = "post-client";
 const POST_SECRET: &str = "p0st:secret+with%/&space here";
-const SCOPED_ID: &str = "scoped-client";
-const SCOPED_SECRET: &str = "scoped-secret-0123456789";
-const RESOURCE: &str = "https://api.example.test";
+pub(crate) const SCOPED_ID: &str = "scoped-client";
+pub(crate) const SCOPED_SECRET: &str = "scoped-secret-0123456789";
+pub(crate) const RESOURCE: &str = "https://api.example.test";
 
 const SETUP_HINT: &str = "install the interop test server with `npm ci --prefix tests/interop` \
      (needs Node.js 20 or newer with npm), or set TOKN_SKIP_INTEROP=1 to skip these tests";
@@ -49,9 +49,9 @@ const SETUP_HINT: &str = "install the interop test server with `npm ci --prefix 
 // ---------------------------------------------------------------------------------------
 
 /// A running `tests/interop/server.js`.
-struct Server {
+pub(crate) struct Server {
     /// `http://127.0.0.1:PORT` or `https://127.0.0.1:PORT`, the provider's issuer.
-    base: String,
+    pub(crate) base: String,
     /// The PEM of the CA that signed the HTTPS server's certificate.
     ca_pem: Option<String>,
     /// Kept for the life of the test process: when it ends, the OS closes this pipe and
@@ -74,7 +74,7 @@ fn skip() -> bool {
 }
 
 /// The shared plain-HTTP server, or `None` when the interop tests are skipped.
-fn http_server() -> Option<&'static Server> {
+pub(crate) fn http_server() -> Option<&'static Server> {
     if skip() {
         return None;
     }
@@ -269,14 +269,14 @@ fn start_server(tls: bool) -> Result<Server, String> {
     }
 }
 
-struct Certificates {
-    ca_pem: String,
-    cert: PathBuf,
-    key: PathBuf,
+pub(crate) struct Certificates {
+    pub(crate) ca_pem: String,
+    pub(crate) cert: PathBuf,
+    pub(crate) key: PathBuf,
 }
 
 /// A throwaway CA and a server certificate for 127.0.0.1 and localhost, made with `openssl`.
-fn make_certificates(dir: &Path) -> Result<Certificates, String> {
+pub(crate) fn make_certificates(dir: &Path) -> Result<Certificates, String> {
     // Each command line is split at whitespace; no argument holds a space.
     let openssl = |command: &str| -> Result<(), String> {
         let out = StdCommand::new("openssl")
@@ -405,7 +405,7 @@ impl Server {
     }
 
     /// Checks `jwt`'s RS256 signature with the provider's key and returns its claims.
-    fn verified_jwt_claims(&self, jwt: &str) -> Value {
+    pub(crate) fn verified_jwt_claims(&self, jwt: &str) -> Value {
         let (status, body) = self
             .post_form("/test/verify-jwt", &[("token", jwt)])
             .expect("verify");
@@ -429,7 +429,7 @@ fn json_response(
     Ok((status, body))
 }
 
-fn now() -> u64 {
+pub(crate) fn now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .expect("clock")
@@ -464,7 +464,7 @@ impl Drop for TempDir {
 }
 
 /// One tokn run against a server, with a clean environment and a case name of its own.
-struct Tokn {
+pub(crate) struct Tokn {
     cmd: Command,
     case: String,
     home: TempDir,
@@ -473,7 +473,7 @@ struct Tokn {
 impl Tokn {
     /// `tokn --token-url URL/token -H 'X-Interop-Case: NAME'`, with an empty environment
     /// but PATH, a fresh HOME and cache directory, and no cache.
-    fn new(server: &Server, case: &str) -> Tokn {
+    pub(crate) fn new(server: &Server, case: &str) -> Tokn {
         static RUN: AtomicUsize = AtomicUsize::new(0);
         let case = format!("{case}-{}", RUN.fetch_add(1, Ordering::Relaxed));
         let home = TempDir::new(&case);
@@ -496,7 +496,7 @@ impl Tokn {
 
     /// Client ID as a flag and the secret through TOKN_CLIENT_SECRET, the way the help
     /// recommends (a flag would show in the process list).
-    fn client(mut self, id: &str, secret: &str) -> Tokn {
+    pub(crate) fn client(mut self, id: &str, secret: &str) -> Tokn {
         self.cmd
             .arg("--client-id")
             .arg(id)
@@ -504,7 +504,10 @@ impl Tokn {
         self
     }
 
-    fn args<I: IntoIterator<Item = S>, S: AsRef<std::ffi::OsStr>>(mut self, args: I) -> Tokn {
+    pub(crate) fn args<I: IntoIterator<Item = S>, S: AsRef<std::ffi::OsStr>>(
+        mut self,
+        args: I,
+    ) -> Tokn {
         self.cmd.args(args);
         self
     }
@@ -514,7 +517,7 @@ impl Tokn {
         self
     }
 
-    fn run(mut self) -> Outcome {
+    pub(crate) fn run(mut self) -> Outcome {
         let out = self.cmd.output().expect("run tokn");
         Outcome {
             code: out.status.code(),
@@ -526,7 +529,7 @@ impl Tokn {
     }
 }
 
-struct Outcome {
+pub(crate) struct Outcome {
     code: Option<i32>,
     stdout: String,
     stderr: String,
@@ -536,7 +539,7 @@ struct Outcome {
 
 impl Outcome {
     #[track_caller]
-    fn assert_code(&self, code: i32) -> &Outcome {
+    pub(crate) fn assert_code(&self, code: i32) -> &Outcome {
         assert_eq!(
             self.code,
             Some(code),
@@ -549,7 +552,7 @@ impl Outcome {
 
     /// Asserts exit 0 and the `raw` shape (the token and one newline); returns the token.
     #[track_caller]
-    fn raw_token(&self) -> &str {
+    pub(crate) fn raw_token(&self) -> &str {
         self.assert_code(0);
         let token = self
             .stdout

@@ -10,7 +10,13 @@ mod errors;
 mod fetch;
 mod generated;
 mod hostile;
+mod inspect;
+mod integrations;
 mod interop;
+mod interop_inspect;
+#[allow(dead_code)] // the --verify tests use the rest once --issuer exists
+mod jwt;
+mod kubectl;
 mod network;
 mod output;
 mod profiles;
