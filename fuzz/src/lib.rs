@@ -35,13 +35,15 @@ pub fn split_response(data: &[u8]) -> (u16, Option<&'static str>, &[u8]) {
     (status, content_type, &data[4..])
 }
 
-/// A printed output: exactly one newline, at the end, and no other control character.
-pub fn assert_clean_output(out: &str) {
+/// A printed output: exactly one newline, at the end, and no other control character
+/// (`env` prints one line per variable: newlines between them, none in them).
+pub fn assert_clean_output(out: &str, lines: usize) {
     let Some(body) = out.strip_suffix('\n') else {
         panic!("the output does not end with a newline: {out:?}");
     };
+    assert_eq!(body.split('\n').count(), lines, "{out:?}");
     assert!(
-        !body.chars().any(char::is_control),
+        !body.chars().any(|c| c.is_control() && c != '\n'),
         "a control character in the output: {out:?}"
     );
 }
@@ -77,7 +79,7 @@ pub fn assert_renders_cleanly(token: &Token, pattern: &HeaderPattern) {
     };
     for format in FORMATS {
         let out = render(&spec(format), token, Some(1_000_060), 1_000_000);
-        assert_clean_output(&out);
+        assert_clean_output(&out, if format == FormatArg::Env { 3 } else { 1 });
         match format {
             FormatArg::Raw => assert_eq!(out, format!("{}\n", token.access_token)),
             FormatArg::Json => {
