@@ -6,9 +6,12 @@
 //! into place, so a reader never sees half an entry. The secret is never written:
 //! the key holds only its SHA-256. Processes that want the same token at once
 //! serialize on a per-key lock file, so only one of them asks the server.
-//! Anything unexpected on disk is ignored and replaced, never a crash.
+//! Anything unexpected on disk is ignored and replaced, never a crash or a hang:
+//! files in the directory are opened without following links or waiting, used
+//! only when they are regular files, read up to [`MAX_ENTRY`], and `cache clear`
+//! removes only names tokn gives its files (see `files.rs`).
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -18,12 +21,21 @@ use serde_json::{Map, Value};
 
 use crate::diag;
 use crate::error::{Exit, Failure};
+use crate::files::{self, Trouble};
 use crate::oauth::client_auth::Attempt;
 use crate::oauth::response::{self, Token};
 use crate::settings::Settings;
 
 /// Bumped whenever the entry format changes; other versions are ignored.
 const VERSION: u32 = 1;
+
+/// The largest entry read or written. Real entries are a few KB (an access
+/// token, maybe refresh and ID tokens, a few fields). 2 MiB is twice the
+/// largest answer tokn accepts from a server (1 MiB), which leaves room for the
+/// entry's own fields and JSON escapes, so tokn can always read back what it
+/// wrote; a damaged or planted file (a huge one, `/dev/zero` behind a link) is
+/// never read past it.
+const MAX_ENTRY: u64 = 2 * 1024 * 1024;
 
 /// One cached token, as stored on disk.
 #[derive(Debug, Serialize, Deserialize)]
@@ -227,7 +239,16 @@ impl Cache {
 
     /// The entry for this key, if there is a readable one of this version.
     pub fn read(&self, key: &Key) -> Option<Entry> {
-        let bytes = fs::read(self.entry_path(key)).ok()?;
+        let bytes = match files::read_own(&self.entry_path(key), MAX_ENTRY) {
+            Ok(bytes) => bytes,
+            Err(Trouble::Io(e)) if e.kind() == io::ErrorKind::NotFound => return None,
+            Err(trouble) => {
+                diag::verbose(&format!(
+                    "* ignoring the cache entry ({trouble}); it will be replaced"
+                ));
+                return None;
+            }
+        };
         match serde_json::from_slice::<Entry>(&bytes) {
             Ok(entry) if entry.version == VERSION => Some(entry),
             _ => {
@@ -241,13 +262,7 @@ impl Cache {
     /// lock file cannot be made (the cache is then only read, not written).
     pub fn lock(&self, key: &Key, deadline: Instant) -> Result<Option<Lock>, Failure> {
         let path = self.dir.join(format!("{}.lock", key.0));
-        let file = match OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .mode_private()
-            .open(&path)
-        {
+        let file = match open_lock(&path) {
             Ok(f) => f,
             Err(e) => {
                 diag::warn(&format!(
@@ -294,17 +309,18 @@ impl Cache {
 
     fn write_entry(&self, key: &Key, entry: &Entry) -> io::Result<()> {
         let json = serde_json::to_vec(entry).map_err(io::Error::other)?;
+        if json.len() as u64 > MAX_ENTRY {
+            return Err(io::Error::other("the answer is too large to cache"));
+        }
         let tmp = self
             .dir
             .join(format!(".{}.{}.tmp", key.0, std::process::id()));
-        // A leftover of a crashed run could have any mode: start from a new file.
+        // A leftover of a crashed run could have any mode, or be a link: start
+        // from a new file (removing a link removes the link, not its target, and
+        // create_new never follows one).
         let _ = fs::remove_file(&tmp);
         let result = (|| {
-            let mut file = OpenOptions::new()
-                .create_new(true)
-                .write(true)
-                .mode_private()
-                .open(&tmp)?;
+            let mut file = files::own_file().create_new(true).write(true).open(&tmp)?;
             file.write_all(&json)?;
             fs::rename(&tmp, self.entry_path(key))
         })();
@@ -321,8 +337,8 @@ impl Cache {
         };
         let mut entries: Vec<Entry> = dir
             .flatten()
-            .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
-            .filter_map(|e| fs::read(e.path()).ok())
+            .filter(|e| own_name(&e.file_name()) == Some(Own::Entry))
+            .filter_map(|e| files::read_own(&e.path(), MAX_ENTRY).ok())
             .filter_map(|bytes| serde_json::from_slice::<Entry>(&bytes).ok())
             .filter(|e| e.version == VERSION)
             .collect();
@@ -331,38 +347,77 @@ impl Cache {
     }
 
     /// Remove every entry, lock and leftover temporary file; return how many entries.
+    /// Only names tokn gives its files are touched, and never a directory; a
+    /// link is removed itself, never what it points to.
     pub fn clear(&self) -> io::Result<usize> {
         let mut removed = 0;
         for item in fs::read_dir(&self.dir)?.flatten() {
-            let name = item.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".json") || name.ends_with(".lock") || name.ends_with(".tmp") {
-                match fs::remove_file(item.path()) {
-                    Ok(()) => removed += usize::from(name.ends_with(".json")),
-                    // Another tokn replaced or cleared it meanwhile.
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(e),
-                }
+            let Some(own) = own_name(&item.file_name()) else {
+                continue;
+            };
+            if item.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            match fs::remove_file(item.path()) {
+                Ok(()) => removed += usize::from(own == Own::Entry),
+                // Another tokn replaced or cleared it meanwhile.
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
             }
         }
         Ok(removed)
     }
 }
 
-/// 0600 files and 0700 directories, on the platforms that have modes.
-trait Private {
-    fn mode_private(&mut self) -> &mut Self;
+/// The kinds of file tokn keeps in the cache directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Own {
+    /// `KEY.json`
+    Entry,
+    /// `KEY.lock`
+    Lock,
+    /// `.KEY.PID.tmp`, an entry being written
+    Temp,
 }
 
-impl Private for OpenOptions {
-    #[cfg(unix)]
-    fn mode_private(&mut self) -> &mut Self {
-        use std::os::unix::fs::OpenOptionsExt;
-        self.mode(0o600)
+/// Which of tokn's files `name` is, if any: KEY is 64 lowercase hex digits.
+fn own_name(name: &std::ffi::OsStr) -> Option<Own> {
+    let name = name.to_str()?;
+    let is_key =
+        |k: &str| k.len() == 64 && k.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    if let Some(key) = name.strip_suffix(".json") {
+        return is_key(key).then_some(Own::Entry);
     }
-    #[cfg(not(unix))]
-    fn mode_private(&mut self) -> &mut Self {
-        self
+    if let Some(key) = name.strip_suffix(".lock") {
+        return is_key(key).then_some(Own::Lock);
     }
+    let (key, pid) = name
+        .strip_prefix('.')?
+        .strip_suffix(".tmp")?
+        .split_once('.')?;
+    let is_pid = !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit());
+    (is_key(key) && is_pid).then_some(Own::Temp)
+}
+
+/// Open (or make) the lock file: a regular file, never reached through a link.
+/// Anything else where the lock belongs (a link, a FIFO) is not tokn's and is
+/// replaced; removing a link removes the link, not its target. Two processes
+/// replacing the same one at once may each end up with a lock of their own,
+/// which costs one extra request, once.
+fn open_lock(path: &Path) -> io::Result<File> {
+    if let Ok(meta) = fs::symlink_metadata(path)
+        && !meta.is_file()
+    {
+        diag::verbose("* replacing a cache lock that is not a regular file");
+        fs::remove_file(path)?;
+    }
+    let mut options = files::own_file();
+    options.create(true).truncate(false).write(true);
+    files::open_own(&options, path).map_err(|trouble| match trouble {
+        Trouble::Io(e) => e,
+        Trouble::Unusual(what) => io::Error::other(format!("the lock file is {what}")),
+        other => io::Error::other(other.to_string()),
+    })
 }
 
 fn create_private_dir(dir: &Path) -> io::Result<()> {
@@ -423,6 +478,28 @@ mod tests {
     fn the_encoding_is_unambiguous() {
         assert_ne!(length_prefixed(&["ab", "c"]), length_prefixed(&["a", "bc"]));
         assert_ne!(length_prefixed(&["a:b"]), length_prefixed(&["a", "b"]));
+    }
+
+    #[test]
+    fn only_the_names_tokn_gives_are_its_own() {
+        let key = "0123456789abcdef".repeat(4);
+        let own = |name: &str| own_name(std::ffi::OsStr::new(name));
+        assert_eq!(own(&format!("{key}.json")), Some(Own::Entry));
+        assert_eq!(own(&format!("{key}.lock")), Some(Own::Lock));
+        assert_eq!(own(&format!(".{key}.4242.tmp")), Some(Own::Temp));
+        for other in [
+            "notes.json".to_string(),
+            format!("{}.json", &key[1..]),
+            format!("{}.json", key.to_uppercase()),
+            format!("{key}.json.bak"),
+            format!("{key}.tmp"),
+            format!(".{key}..tmp"),
+            format!(".{key}.12x.tmp"),
+            format!(".{key}.json"),
+            "x.lock".to_string(),
+        ] {
+            assert_eq!(own(&other), None, "{other}");
+        }
     }
 
     #[test]

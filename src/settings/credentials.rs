@@ -9,6 +9,7 @@
 use std::cell::OnceCell;
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
@@ -83,10 +84,12 @@ impl Place<'_> {
         }
     }
 
-    fn take(&self) -> Result<ClientSecret> {
+    fn take(&self, deadline: Instant) -> Result<ClientSecret> {
         let value = match self {
             Place::Value(s) => s.value.clone(),
-            Place::File(s) => read_secret_file(&s.value, &s.option_name("client_secret_file"))?,
+            Place::File(s) => {
+                read_secret_file(&s.value, &s.option_name("client_secret_file"), deadline)?
+            }
             Place::Command(s) => {
                 return Ok(ClientSecret::Command {
                     command: s.value.clone(),
@@ -99,8 +102,10 @@ impl Place<'_> {
     }
 }
 
-/// The client secret, from the strongest place that is set.
-pub fn client_secret(l: &Layered) -> Result<ClientSecret> {
+/// The client secret, from the strongest place that is set, and the time a
+/// person took to type it at the prompt (which does not count against
+/// `--timeout`; a file or pipe is read within it).
+pub fn client_secret(l: &Layered, deadline: Instant) -> Result<(ClientSecret, Duration)> {
     let mut places: Vec<Place> = Vec::new();
     places.extend(l.client_secret.as_ref().map(Place::Value));
     places.extend(l.client_secret_file.as_ref().map(Place::File));
@@ -108,8 +113,12 @@ pub fn client_secret(l: &Layered) -> Result<ClientSecret> {
     // Stable: within one layer, the order above is the SPEC's.
     places.sort_by_key(Place::rank);
     match places.first() {
-        Some(place) => place.take(),
-        None => known(prompt()?),
+        Some(place) => Ok((place.take(deadline)?, Duration::ZERO)),
+        None => {
+            let asked = Instant::now();
+            let value = prompt()?;
+            Ok((known(value)?, asked.elapsed()))
+        }
     }
 }
 

@@ -85,17 +85,19 @@ impl Settings {
             .collect::<Result<Vec<_>>>()?;
         let output = output_spec(l)?;
         let (timeout, mut deadline) = transport::timing(l, started)?;
-        let trust = transport::trust(l)?;
+        let trust = transport::trust(l, deadline)?;
         let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok());
         let auth = *built_in(&l.auth, "--auth")?;
         // The secret comes last: a usage error elsewhere should not cost a
         // prompt. The time a person takes to type it does not count.
-        let before = Instant::now();
         let secret = match auth {
             AuthMethod::None => None,
-            _ => Some(credentials::client_secret(l)?),
+            _ => {
+                let (secret, typing) = credentials::client_secret(l, deadline)?;
+                deadline += typing;
+                Some(secret)
+            }
         };
-        deadline += before.elapsed();
         if matches!(trust, Trust::Nothing) {
             diag::warn(
                 "-k/--insecure: TLS certificates are not checked, so anyone on the network \

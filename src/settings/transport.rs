@@ -10,6 +10,7 @@ use ureq::http::Uri;
 
 use crate::endpoint::is_loopback;
 use crate::error::{Exit, Failure, usage};
+use crate::files;
 use crate::http::{self, Transport, Trust};
 use crate::options::Layered;
 
@@ -34,7 +35,7 @@ pub fn timing(l: &Layered, started: Instant) -> Result<(Duration, Instant)> {
 }
 
 /// The system's trust store, the `--cacert` file's CAs, or nothing with `-k`.
-pub fn trust(l: &Layered) -> Result<Trust> {
+pub fn trust(l: &Layered, deadline: Instant) -> Result<Trust> {
     if switch(&l.insecure) {
         return Ok(Trust::Nothing);
     }
@@ -42,12 +43,7 @@ pub fn trust(l: &Layered) -> Result<Trust> {
         return Ok(Trust::System);
     };
     let path = &cacert.value;
-    let pem = std::fs::read(path).map_err(|e| {
-        usage(format!(
-            "cannot read the --cacert file '{}': {e}",
-            path.display()
-        ))
-    })?;
+    let pem = files::read_ca_file(path, deadline)?;
     let certs = http::load_ca_file(&pem).map_err(|e| {
         usage(format!(
             "the --cacert file '{}' is not usable: {e}",
@@ -84,5 +80,5 @@ pub fn for_url(l: &Layered, url: &str, what: &str, started: Instant) -> Result<T
     }
     let (timeout, deadline) = timing(l, started)?;
     let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok());
-    Ok(Transport::new(url, trust(l)?, proxy, timeout, deadline)?)
+    Ok(Transport::new(url, trust(l, deadline)?, proxy, timeout, deadline)?)
 }

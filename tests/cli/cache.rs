@@ -2,7 +2,9 @@
 //! switches (`--no-cache`, `TOKN_NO_CACHE`, `--refresh`), the files on disk
 //! (modes, damaged entries, unsafe or unwritable directories, no secret), many
 //! processes at once, `cache list` and `cache clear`, the remembered `auto`
-//! method, and what `-f json` and `-v` say about a cached token.
+//! method, and what `-f json` and `-v` say about a cached token. Files planted
+//! in the cache directory (FIFOs, links, huge entries) are never followed,
+//! never waited on and never read whole.
 //!
 //! The clock is pinned with `TOKN_TEST_NOW`, so nothing here sleeps; the server
 //! counts requests, which is how a test tells a cached answer from a fresh one.
@@ -846,5 +848,226 @@ fn verbose_says_when_the_token_came_from_the_cache() {
         !no_cache.stderr.contains("from the cache"),
         "{}",
         no_cache.stderr
+    );
+}
+
+/// No run below takes this long; one that hangs is killed and fails.
+const GUARD: Duration = Duration::from_secs(20);
+
+/// The key of the one entry in the cache directory.
+fn the_key(tmp: &TempDir) -> String {
+    let entry = the_entry(tmp);
+    let name = entry.file_name().map(|n| n.to_string_lossy().into_owned());
+    name.and_then(|n| n.strip_suffix(".json").map(str::to_string))
+        .expect("an entry named KEY.json")
+}
+
+/// Replace `path` with a FIFO nobody writes.
+fn plant_fifo(path: &Path) {
+    let _ = fs::remove_file(path);
+    let made = StdCommand::new("mkfifo")
+        .args(["-m", "600"])
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+}
+
+/// Replace `path` with a symbolic link to `target`.
+fn plant_link(target: &Path, path: &Path) {
+    let _ = fs::remove_file(path);
+    std::os::unix::fs::symlink(target, path).expect("symlink");
+}
+
+fn is_regular(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
+}
+
+#[test]
+fn a_fifo_planted_as_an_entry_or_a_lock_hangs_nothing() {
+    let server = MockServer::start();
+    let mock = answer_all(&server, token_json(3600));
+    let tmp = TempDir::new();
+    let url = server.url("/token");
+    ok(&mut tokn_for(&tmp, &url));
+    let key = the_key(&tmp);
+    let entry = cache_dir(&tmp).join(format!("{key}.json"));
+    let lock = cache_dir(&tmp).join(format!("{key}.lock"));
+
+    plant_fifo(&entry);
+    let list = run(tokn(&tmp).args(["cache", "list"]).timeout(GUARD));
+    assert_eq!(
+        (list.code, list.stdout.as_str()),
+        (0, ""),
+        "{}",
+        list.stderr
+    );
+    let out = ok(tokn_for(&tmp, &url).arg("-v").timeout(GUARD));
+    assert!(
+        out.stderr
+            .contains("* ignoring the cache entry (it is a FIFO); it will be replaced"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(mock.calls(), 2);
+    assert!(is_regular(&entry), "the FIFO was replaced by an entry");
+    ok(tokn_for(&tmp, &url).timeout(GUARD));
+    assert_eq!(mock.calls(), 2, "and the entry is used");
+
+    plant_fifo(&lock);
+    let out = ok(tokn_for(&tmp, &url)
+        .args(["--refresh", "-v"])
+        .timeout(GUARD));
+    assert!(
+        out.stderr
+            .contains("* replacing a cache lock that is not a regular file"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(mock.calls(), 3);
+    assert!(is_regular(&lock), "the FIFO was replaced by a lock file");
+}
+
+#[test]
+fn a_link_to_dev_zero_planted_as_an_entry_is_never_read() {
+    let server = MockServer::start();
+    let mock = answer_all(&server, token_json(3600));
+    let tmp = TempDir::new();
+    let url = server.url("/token");
+    ok(&mut tokn_for(&tmp, &url));
+    let entry = cache_dir(&tmp).join(format!("{}.json", the_key(&tmp)));
+    plant_link(Path::new("/dev/zero"), &entry);
+    let list = run(tokn(&tmp).args(["cache", "list"]).timeout(GUARD));
+    assert_eq!(
+        (list.code, list.stdout.as_str()),
+        (0, ""),
+        "{}",
+        list.stderr
+    );
+    let out = ok(tokn_for(&tmp, &url).arg("-v").timeout(GUARD));
+    assert!(
+        out.stderr
+            .contains("* ignoring the cache entry (it is a symbolic link)"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(mock.calls(), 2);
+    assert!(is_regular(&entry), "the link was replaced by an entry");
+}
+
+#[test]
+fn a_link_planted_as_an_entry_is_not_followed() {
+    let server = MockServer::start();
+    let mock = answer_all(&server, token_json(3600));
+    let tmp = TempDir::new();
+    let url = server.url("/token");
+    ok(&mut tokn_for(&tmp, &url));
+    let entry = the_entry(&tmp);
+    // A good entry for this very key, kept elsewhere: still not used through a link.
+    let elsewhere = tmp.path().join("elsewhere.json");
+    fs::copy(&entry, &elsewhere).expect("copy the entry");
+    let kept = fs::read(&elsewhere).expect("read");
+    plant_link(&elsewhere, &entry);
+    ok(&mut tokn_for(&tmp, &url));
+    assert_eq!(mock.calls(), 2, "the linked entry was not served");
+    assert!(is_regular(&entry), "the link was replaced by an entry");
+    assert_eq!(
+        fs::read(&elsewhere).expect("read"),
+        kept,
+        "the target is untouched"
+    );
+}
+
+#[test]
+fn a_link_planted_as_the_lock_makes_nothing_at_its_target() {
+    let server = MockServer::start();
+    let mock = answer_all(&server, token_json(3600));
+    let tmp = TempDir::new();
+    let url = server.url("/token");
+    ok(&mut tokn_for(&tmp, &url));
+    let lock = cache_dir(&tmp).join(format!("{}.lock", the_key(&tmp)));
+    let missing = tmp.path().join("made-by-tokn");
+    let existing = tmp.file("victim", b"keep me", 0o644);
+    for target in [&missing, &existing] {
+        plant_link(target, &lock);
+        let out = ok(tokn_for(&tmp, &url).arg("--refresh").timeout(GUARD));
+        assert_eq!(out.stderr, "");
+        assert!(!missing.exists(), "a file was made at the link's target");
+        assert_eq!(fs::read(&existing).expect("read"), b"keep me");
+        assert_eq!(mode(&existing), 0o644);
+        assert!(is_regular(&lock), "the link was replaced by a lock file");
+    }
+    assert_eq!(mock.calls(), 3);
+}
+
+#[test]
+fn an_entry_over_2_mib_is_not_used() {
+    let server = MockServer::start();
+    let mock = answer_all(&server, token_json(3600));
+    let tmp = TempDir::new();
+    let url = server.url("/token");
+    ok(&mut tokn_for(&tmp, &url));
+    let entry = the_entry(&tmp);
+    // Still a valid entry, padded with white space past the cap.
+    let mut padded = fs::read(&entry).expect("read");
+    padded.extend(std::iter::repeat_n(b' ', 2 * 1024 * 1024));
+    fs::write(&entry, &padded).expect("pad");
+    let list = run(tokn(&tmp).args(["cache", "list"]));
+    assert_eq!(
+        (list.code, list.stdout.as_str()),
+        (0, ""),
+        "{}",
+        list.stderr
+    );
+    let out = ok(tokn_for(&tmp, &url).arg("-v"));
+    assert!(
+        out.stderr
+            .contains("* ignoring the cache entry (it is too large)"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(mock.calls(), 2);
+    assert!(fs::metadata(&entry).expect("stat").len() < 4096, "replaced");
+}
+
+#[test]
+fn cache_clear_removes_links_not_their_targets_and_only_tokn_files() {
+    let server = MockServer::start();
+    answer_all(&server, token_json(3600));
+    let tmp = TempDir::new();
+    let url = server.url("/token");
+    ok(tokn_for(&tmp, &url).args(["-s", "a"]));
+    let key = the_key(&tmp);
+    let dir = cache_dir(&tmp);
+    let outside = tmp.file("outside.json", b"not tokn's", 0o600);
+    plant_link(&outside, &dir.join(format!("{key}.json")));
+    plant_link(&outside, &dir.join(format!("{key}.lock")));
+    let other_key = "f".repeat(64);
+    fs::create_dir(dir.join(format!("{other_key}.json"))).expect("mkdir");
+    plant_fifo(&dir.join(format!("{other_key}.lock")));
+    fs::write(dir.join(format!(".{other_key}.77.tmp")), b"half").expect("write");
+    fs::write(dir.join("notes.json"), b"mine").expect("write");
+    fs::write(dir.join("notes.lock"), b"mine").expect("write");
+
+    let clear = run(tokn(&tmp).args(["cache", "clear"]).timeout(GUARD));
+    assert_eq!(
+        (clear.code, clear.stdout.as_str(), clear.stderr.as_str()),
+        (0, "", "")
+    );
+    assert_eq!(fs::read(&outside).expect("read"), b"not tokn's");
+    let mut left: Vec<String> = fs::read_dir(&dir)
+        .expect("list")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        [
+            format!("{other_key}.json"),
+            "notes.json".to_string(),
+            "notes.lock".to_string(),
+        ],
+        "only tokn's files go, and never a directory"
     );
 }

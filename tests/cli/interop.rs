@@ -1,26 +1,53 @@
 //! tokn against oidc-provider, the certified OpenID Connect / OAuth 2.0 server from npm
-//! (issue 4). `tests/interop/server.js` runs it on 127.0.0.1 with three clients:
+//! (issue 4), and the harness that the other `interop_*` modules share.
+//! `tests/interop/server.js` runs it on 127.0.0.1; its header documents every client,
+//! grant and endpoint. The clients, by what a test needs:
 //!
-//! | client | authentication | secret |
+//! | client | authentication | for |
 //! |---|---|---|
-//! | `basic-client` | `client_secret_basic` | `s3cr:et+with%/&space here` |
-//! | `post-client` | `client_secret_post` (HTTP Basic from it is refused with 401) | `p0st:secret+with%/&space here` |
-//! | `scoped-client` | `client_secret_basic`, allowed scopes `read write admin` | `scoped-secret-0123456789` |
+//! | `basic-client` | `client_secret_basic`, secret [`BASIC_SECRET`] (`: + % / &` and a space) | client credentials |
+//! | `post-client` | `client_secret_post` only (Basic refused with 401), [`POST_SECRET`] | `auto`'s fallback |
+//! | `scoped-client` | `client_secret_basic`, [`SCOPED_SECRET`], scopes `read write admin` | scopes, resources |
+//! | `grant-client` | `client_secret_basic`, `grant-secret-0123456789` | password, jwt-bearer, token exchange, refresh, device |
+//! | `jwt-secret-client` | `client_secret_jwt` (HS256/384/512), a 64-byte secret | JWT client auth with a secret |
+//! | `jwt-rsa-client`, `jwt-ec-client`, `jwt-p384-client`, `jwt-ed25519-client` | `private_key_jwt` with `rsa.pem`, `ec256.pem`, `ec384.pem`, `ed25519.pem` | JWT client auth with a key |
+//! | `tls-client` | `tls_client_auth`: `tls-client.crt` + `tls-client.key` | mutual TLS (HTTPS) |
+//! | `self-signed-client` | `self_signed_tls_client_auth`: `self-signed.crt` + `self-signed.key` | mutual TLS (HTTPS) |
+//! | `bound-client` | `client_secret_basic` + a certificate: bound tokens | RFC 8705 §3 |
+//! | `public-app`, `confidential-app`, `short-app` | none / Basic `app-secret-0123456789` / none, 2-second tokens | device and browser sign-in, refresh |
+//! | `assertion-app` | none; also whoever sends a jwt-bearer request naming no client | jwt-bearer without client auth |
+//! | `introspector` | Basic, [`INTROSPECTOR_SECRET`]; introspects every client's tokens | [`Server::introspect_any`] |
 //!
-//! and the resource indicator `https://api.example.test`, which yields a JWT access token
-//! whose `aud` is that resource. Every token tokn prints is checked with the server:
-//! opaque tokens through its RFC 7662 introspection endpoint (active, client, scope),
-//! JWTs by their RS256 signature and claims.
+//! Each client is registered for exactly one authentication method, so any of them is
+//! the "one method only" client of an `auto` test. The resource indicator
+//! `https://api.example.test` yields a JWT access token whose `aud` is that resource
+//! (`…/alg/ES256` and the like: signed with that algorithm). Every token tokn prints is
+//! checked with the server: opaque tokens through its RFC 7662 introspection endpoint
+//! (active, client, scope), JWTs by their signature and claims.
+//!
+//! The harness, for tests in this module and in new `interop_*` ones:
+//! - [`http_server`], [`https_server`]: the shared servers; `None` when skipped.
+//! - [`Server`]: `base` (the issuer), `material` (the test keys and certificates, see
+//!   interop_material.rs; `server.material.write(&dir, "rsa.pem")` gives a key file),
+//!   `ca_pem` (the HTTPS server's CA, for `--cacert`), [`Server::agent_with_cert`],
+//!   [`Server::introspect_any`], [`Server::records`] (what the server saw of a case).
+//! - [`Tokn`]: one tokn run with a clean environment, its own HOME (`home.path`) and case
+//!   name; [`Tokn::run`] to the end, or `spawn` (interop_flows.rs) in the background
+//!   while a [`crate::interop_flows::Browser`] signs in on the server's pages.
+//! - interop_jws.rs signs assertions and subject tokens the way a third party would.
+//! - interop_selftest.rs proves each of the server's flows works without tokn.
 //!
 //! Setup: `npm ci --prefix tests/interop` (Node.js 20 or newer, and `openssl` for the
-//! HTTPS cases). Without them these tests fail and say so; `TOKN_SKIP_INTEROP=1` skips them.
+//! keys and certificates). Without them these tests fail and say so;
+//! `TOKN_SKIP_INTEROP=1` skips them.
 //!
 //! One plain-HTTP server and one HTTPS server are started per test binary run, lazily,
-//! and shared by all cases. Each server exits when its standard input closes: the pipe's
-//! write end lives in a static here, so the OS closes it when the test process ends,
-//! however it ends. Every tokn run sends `-H 'X-Interop-Case: NAME'` with a name of its
-//! own, under which the server records each token request (how the client authenticated,
-//! the status it got), so the parallel cases can count their own requests.
+//! and shared by all cases; the keys and certificates are made once for both. Each server
+//! exits when its standard input closes: the pipe's write end lives in a static here, so
+//! the OS closes it when the test process ends, however it ends. Every tokn run sends
+//! `-H 'X-Interop-Case: NAME'` with a name of its own, under which the server records
+//! each request (how the client authenticated, what it sent, the certificate it showed,
+//! the status it got), so the parallel cases can check their own requests.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -33,13 +60,17 @@ use assert_cmd::Command;
 use base64::Engine as _;
 use serde_json::Value;
 
-const BASIC_ID: &str = "basic-client";
-const BASIC_SECRET: &str = "s3cr:et+with%/&space here";
-const POST_ID: &str = "post-client";
-const POST_SECRET: &str = "p0st:secret+with%/&space here";
+use crate::interop_material::{Material, material, openssl};
+
+pub(crate) const BASIC_ID: &str = "basic-client";
+pub(crate) const BASIC_SECRET: &str = "s3cr:et+with%/&space here";
+pub(crate) const POST_ID: &str = "post-client";
+pub(crate) const POST_SECRET: &str = "p0st:secret+with%/&space here";
 pub(crate) const SCOPED_ID: &str = "scoped-client";
 pub(crate) const SCOPED_SECRET: &str = "scoped-secret-0123456789";
 pub(crate) const RESOURCE: &str = "https://api.example.test";
+pub(crate) const INTROSPECTOR_ID: &str = "introspector";
+pub(crate) const INTROSPECTOR_SECRET: &str = "introspector-secret-0123456789";
 
 const SETUP_HINT: &str = "install the interop test server with `npm ci --prefix tests/interop` \
      (needs Node.js 20 or newer with npm), or set TOKN_SKIP_INTEROP=1 to skip these tests";
@@ -53,7 +84,9 @@ pub(crate) struct Server {
     /// `http://127.0.0.1:PORT` or `https://127.0.0.1:PORT`, the provider's issuer.
     pub(crate) base: String,
     /// The PEM of the CA that signed the HTTPS server's certificate.
-    ca_pem: Option<String>,
+    pub(crate) ca_pem: Option<String>,
+    /// The test keys and certificates the server registered (see interop_material.rs).
+    pub(crate) material: &'static Material,
     /// Kept for the life of the test process: when it ends, the OS closes this pipe and
     /// the server exits. The child is never waited for; it is reparented on exit.
     _stdin: Mutex<ChildStdin>,
@@ -85,7 +118,7 @@ pub(crate) fn http_server() -> Option<&'static Server> {
 }
 
 /// The shared HTTPS server, or `None` when the interop tests are skipped.
-fn https_server() -> Option<&'static Server> {
+pub(crate) fn https_server() -> Option<&'static Server> {
     if skip() {
         return None;
     }
@@ -181,27 +214,31 @@ fn read_json(path: &Path) -> Result<Value, String> {
     serde_json::from_str(&text).map_err(|e| format!("cannot parse {}: {e}", path.display()))
 }
 
+/// Starts `server.js` with the test material and, for `tls`, a server certificate; waits
+/// until it answers.
 fn start_server(tls: bool) -> Result<Server, String> {
     let dir = interop_dir();
     check_prerequisites(&dir)?;
+    let material = material()?;
 
     let mut cmd = StdCommand::new("node");
     cmd.arg(dir.join("server.js"))
         .arg("--port")
         .arg("0")
         .current_dir(&dir);
-    // The server reads its key and certificate at start, so they can go right after.
-    let tls_dir = if tls { Some(TempDir::new("tls")) } else { None };
-    let ca_pem = match &tls_dir {
-        Some(tls_dir) => {
-            let files = make_certificates(&tls_dir.path)?;
-            cmd.arg("--tls-cert")
-                .arg(&files.cert)
-                .arg("--tls-key")
-                .arg(&files.key);
-            Some(files.ca_pem)
-        }
-        None => None,
+    // The server reads its files at start, so they can go once it listens.
+    let files = TempDir::new("server-files");
+    material.write_all(&files.path);
+    cmd.arg("--material").arg(&files.path);
+    let ca_pem = if tls {
+        let certs = make_certificates(&files.path)?;
+        cmd.arg("--tls-cert")
+            .arg(&certs.cert)
+            .arg("--tls-key")
+            .arg(&certs.key);
+        Some(certs.ca_pem)
+    } else {
+        None
     };
     let mut child = cmd
         .stdin(Stdio::piped())
@@ -210,10 +247,28 @@ fn start_server(tls: bool) -> Result<Server, String> {
         .spawn()
         .map_err(|e| format!("cannot start node: {e}: {SETUP_HINT}"))?;
     let stdin = child.stdin.take().expect("piped stdin");
-    let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+    let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+    let (port, stdout) = wait_listening(&mut child, stdout)?;
+    drop(files);
 
-    // Wait for `listening PORT`, at most 90 s (node imports oidc-provider and makes an RSA
-    // key, which takes long on a loaded machine).
+    let server = Server {
+        base: format!("{}://127.0.0.1:{port}", if tls { "https" } else { "http" }),
+        ca_pem,
+        material,
+        _stdin: Mutex::new(stdin),
+        _stdout: Mutex::new(stdout),
+        _child: Mutex::new(child),
+    };
+    wait_answering(&server)?;
+    Ok(server)
+}
+
+/// Waits for `listening PORT`, at most 90 s (node imports oidc-provider and makes its
+/// keys, which takes long on a loaded machine); kills the server on failure.
+fn wait_listening(
+    child: &mut Child,
+    mut stdout: BufReader<ChildStdout>,
+) -> Result<(u16, BufReader<ChildStdout>), String> {
     let (tx, rx) = mpsc::channel();
     let reader = std::thread::spawn(move || {
         let mut line = String::new();
@@ -233,31 +288,25 @@ fn start_server(tls: bool) -> Result<Server, String> {
         }
     };
     let stdout = reader.join().expect("reader thread");
-    let port: u16 = match line.trim().strip_prefix("listening ").map(str::parse) {
-        Some(Ok(port)) => port,
+    match line.trim().strip_prefix("listening ").map(str::parse) {
+        Some(Ok(port)) => Ok((port, stdout)),
         _ => {
             let _ = child.kill();
             let status = child.wait().map(|s| s.to_string()).unwrap_or_default();
-            return Err(format!(
+            Err(format!(
                 "the server printed {line:?} instead of `listening PORT` ({status}); \
                  its stderr is above. {SETUP_HINT}"
-            ));
+            ))
         }
-    };
-    drop(tls_dir);
+    }
+}
 
-    let server = Server {
-        base: format!("{}://127.0.0.1:{port}", if tls { "https" } else { "http" }),
-        ca_pem,
-        _stdin: Mutex::new(stdin),
-        _stdout: Mutex::new(stdout),
-        _child: Mutex::new(child),
-    };
-    // It is up; make sure it answers, giving a loaded machine 30 s.
+/// It is up; makes sure it answers, giving a loaded machine 30 s.
+fn wait_answering(server: &Server) -> Result<(), String> {
     let give_up = std::time::Instant::now() + Duration::from_secs(30);
     loop {
         match server.get(&format!("/test/hits?case=ping-{}", std::process::id())) {
-            Ok((200, _)) => return Ok(server),
+            Ok((200, _)) => return Ok(()),
             other if std::time::Instant::now() >= give_up => {
                 return Err(format!(
                     "the server does not answer on {}: {other:?}",
@@ -277,30 +326,19 @@ pub(crate) struct Certificates {
 
 /// A throwaway CA and a server certificate for 127.0.0.1 and localhost, made with `openssl`.
 pub(crate) fn make_certificates(dir: &Path) -> Result<Certificates, String> {
-    // Each command line is split at whitespace; no argument holds a space.
-    let openssl = |command: &str| -> Result<(), String> {
-        let out = StdCommand::new("openssl")
-            .args(command.split_whitespace())
-            .current_dir(dir)
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|e| format!("cannot run `openssl` (the HTTPS interop tests need it): {e}"))?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            Err(format!("`openssl {command}` failed: {stderr}"))
-        }
-    };
     let new_key = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
-    openssl(&format!(
-        "req -x509 {new_key} -keyout ca.key -out ca.pem -days 2 -subj /CN=tokn-interop-test-CA \
-         -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
-         -addext subjectKeyIdentifier=hash"
-    ))?;
-    openssl(&format!(
-        "req {new_key} -keyout server.key -out server.csr -subj /CN=localhost"
-    ))?;
+    openssl(
+        dir,
+        &format!(
+            "req -x509 {new_key} -keyout ca.key -out ca.pem -days 2 -subj /CN=tokn-interop-test-CA \
+             -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+             -addext subjectKeyIdentifier=hash"
+        ),
+    )?;
+    openssl(
+        dir,
+        &format!("req {new_key} -keyout server.key -out server.csr -subj /CN=localhost"),
+    )?;
     std::fs::write(
         dir.join("leaf.ext"),
         "basicConstraints=critical,CA:FALSE\n\
@@ -312,6 +350,7 @@ pub(crate) fn make_certificates(dir: &Path) -> Result<Certificates, String> {
     )
     .map_err(|e| e.to_string())?;
     openssl(
+        dir,
         "x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem \
          -days 2 -extfile leaf.ext",
     )?;
@@ -324,13 +363,28 @@ pub(crate) fn make_certificates(dir: &Path) -> Result<Certificates, String> {
 }
 
 impl Server {
-    fn agent(&self) -> ureq::Agent {
+    /// An agent that trusts the HTTPS server's CA, follows no redirect and keeps every
+    /// status as an answer.
+    pub(crate) fn agent(&self) -> ureq::Agent {
+        self.agent_with_cert(None)
+    }
+
+    /// The same, presenting the client certificate `cert` with `key`, both names of
+    /// [`crate::interop_material::FILES`].
+    pub(crate) fn agent_with_cert(&self, cert: Option<(&str, &str)>) -> ureq::Agent {
         let mut tls = ureq::tls::TlsConfig::builder();
         if let Some(pem) = &self.ca_pem {
             let ca = ureq::tls::Certificate::from_pem(pem.as_bytes())
                 .expect("CA PEM")
                 .to_owned();
             tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&[ca]));
+        }
+        if let Some((cert, key)) = cert {
+            let cert = ureq::tls::Certificate::from_pem(self.material.pem(cert).as_bytes())
+                .expect("certificate PEM");
+            let key = ureq::tls::PrivateKey::from_pem(self.material.pem(key).as_bytes())
+                .expect("key PEM");
+            tls = tls.client_cert(Some(ureq::tls::ClientCert::new_with_certs(&[cert], key)));
         }
         ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -342,12 +396,38 @@ impl Server {
             .new_agent()
     }
 
-    fn get(&self, path: &str) -> Result<(u16, Value), String> {
+    /// `BASE` + `path`.
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// The introspection answer for any token, asked as the `introspector` client, which
+    /// may introspect every client's tokens.
+    pub(crate) fn introspect_any(&self, token: &str) -> Value {
+        self.introspect(token, INTROSPECTOR_ID, INTROSPECTOR_SECRET)
+    }
+
+    /// Every request recorded under `case` (any endpoint), as the server describes them
+    /// (tests/interop/server.js, `GET /test/hits?case=NAME`).
+    pub(crate) fn records(&self, case: &str) -> Vec<Value> {
+        let query: String = form_urlencoded::byte_serialize(case.as_bytes()).collect();
+        let (status, body) = self
+            .get(&format!("/test/hits?case={query}"))
+            .expect("GET /test/hits");
+        assert_eq!(status, 200, "GET /test/hits: {body}");
+        body["all"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub(crate) fn get(&self, path: &str) -> Result<(u16, Value), String> {
         let resp = self.agent().get(format!("{}{path}", self.base)).call();
         json_response(resp)
     }
 
-    fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Result<(u16, Value), String> {
+    pub(crate) fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> Result<(u16, Value), String> {
         let resp = self
             .agent()
             .post(format!("{}{path}", self.base))
@@ -356,7 +436,7 @@ impl Server {
     }
 
     /// The server's RFC 7662 introspection answer for `token`, asked as `client_id`.
-    fn introspect(&self, token: &str, client_id: &str, secret: &str) -> Value {
+    pub(crate) fn introspect(&self, token: &str, client_id: &str, secret: &str) -> Value {
         let form = [
             ("token", token),
             ("client_id", client_id),
@@ -370,7 +450,13 @@ impl Server {
 
     /// Asserts that `token` is an active opaque access token of `client_id` with `scope`
     /// (`None`: no scope), according to the provider's introspection endpoint.
-    fn assert_active(&self, token: &str, client_id: &str, secret: &str, scope: Option<&str>) {
+    pub(crate) fn assert_active(
+        &self,
+        token: &str,
+        client_id: &str,
+        secret: &str,
+        scope: Option<&str>,
+    ) {
         let info = self.introspect(token, client_id, secret);
         assert_eq!(
             info["active"], true,
@@ -385,7 +471,7 @@ impl Server {
     }
 
     /// The token requests that tokn made under `case`: (client_id, auth, status) each.
-    fn requests(&self, case: &str) -> Vec<(String, String, u16)> {
+    pub(crate) fn requests(&self, case: &str) -> Vec<(String, String, u16)> {
         let (status, body) = self
             .get(&format!("/test/hits?case={case}"))
             .expect("GET /test/hits");
@@ -416,7 +502,7 @@ impl Server {
     }
 }
 
-fn json_response(
+pub(crate) fn json_response(
     resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
 ) -> Result<(u16, Value), String> {
     let mut resp = resp.map_err(|e| e.to_string())?;
@@ -441,12 +527,12 @@ pub(crate) fn now() -> u64 {
 // ---------------------------------------------------------------------------------------
 
 /// A directory under the target dir that is removed when dropped, also when a test fails.
-struct TempDir {
-    path: PathBuf,
+pub(crate) struct TempDir {
+    pub(crate) path: PathBuf,
 }
 
 impl TempDir {
-    fn new(what: &str) -> TempDir {
+    pub(crate) fn new(what: &str) -> TempDir {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
@@ -465,9 +551,12 @@ impl Drop for TempDir {
 
 /// One tokn run against a server, with a clean environment and a case name of its own.
 pub(crate) struct Tokn {
-    cmd: Command,
-    case: String,
-    home: TempDir,
+    pub(crate) cmd: StdCommand,
+    pub(crate) case: String,
+    /// The run's HOME (and working directory): a place for its key and config files.
+    pub(crate) home: TempDir,
+    /// Passed as `--token-url` after every other argument, when set.
+    token_url: Option<String>,
 }
 
 impl Tokn {
@@ -477,7 +566,7 @@ impl Tokn {
         static RUN: AtomicUsize = AtomicUsize::new(0);
         let case = format!("{case}-{}", RUN.fetch_add(1, Ordering::Relaxed));
         let home = TempDir::new(&case);
-        let mut cmd = Command::cargo_bin("tokn").expect("the tokn binary");
+        let mut cmd = StdCommand::new(assert_cmd::cargo::cargo_bin("tokn"));
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", &home.path)
@@ -486,12 +575,34 @@ impl Tokn {
             .env("TOKN_CACHE_DIR", home.path.join("tokn-cache"))
             .env("TOKN_NO_CACHE", "1")
             .current_dir(&home.path)
-            .timeout(Duration::from_secs(20))
-            .arg("--token-url")
-            .arg(format!("{}/token", server.base))
             .arg("-H")
             .arg(format!("X-Interop-Case: {case}"));
-        Tokn { cmd, case, home }
+        Tokn {
+            cmd,
+            case,
+            home,
+            token_url: Some(format!("{}/token", server.base)),
+        }
+    }
+
+    /// Another `--token-url`, or none (for `--issuer`, which then finds it).
+    pub(crate) fn token_url(mut self, url: Option<&str>) -> Tokn {
+        self.token_url = url.map(str::to_owned);
+        self
+    }
+
+    /// The command to run, its case name and its HOME.
+    pub(crate) fn into_parts(self) -> (StdCommand, String, TempDir) {
+        let Tokn {
+            mut cmd,
+            case,
+            home,
+            token_url,
+        } = self;
+        if let Some(url) = token_url {
+            cmd.arg("--token-url").arg(url);
+        }
+        (cmd, case, home)
     }
 
     /// Client ID as a flag and the secret through TOKN_CLIENT_SECRET, the way the help
@@ -512,29 +623,35 @@ impl Tokn {
         self
     }
 
-    fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Tokn {
+    pub(crate) fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Tokn {
         self.cmd.env(key, value);
         self
     }
 
-    pub(crate) fn run(mut self) -> Outcome {
-        let out = self.cmd.output().expect("run tokn");
+    /// Runs tokn to its end (at most 20 s). [`Tokn::spawn`] runs it in the background,
+    /// for the sign-in flows.
+    pub(crate) fn run(self) -> Outcome {
+        let (cmd, case, home) = self.into_parts();
+        let out = Command::from_std(cmd)
+            .timeout(Duration::from_secs(20))
+            .output()
+            .expect("run tokn");
         Outcome {
             code: out.status.code(),
             stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            case: self.case,
-            _home: self.home,
+            case,
+            _home: home,
         }
     }
 }
 
 pub(crate) struct Outcome {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    case: String,
-    _home: TempDir,
+    pub(crate) code: Option<i32>,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+    pub(crate) case: String,
+    pub(crate) _home: TempDir,
 }
 
 impl Outcome {
@@ -568,7 +685,7 @@ impl Outcome {
 
     /// Asserts exit 0 and one JSON object on stdout ending with one newline.
     #[track_caller]
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         self.assert_code(0);
         assert!(
             self.stdout.ends_with('\n') && !self.stdout.ends_with("\n\n"),
@@ -583,7 +700,7 @@ impl Outcome {
 
     /// Asserts that neither stdout nor stderr shows `secret`, raw or form-urlencoded.
     #[track_caller]
-    fn assert_no_secret(&self, secret: &str) {
+    pub(crate) fn assert_no_secret(&self, secret: &str) {
         let encoded: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
         for (name, text) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
             for s in [secret, encoded.as_str()] {
@@ -597,7 +714,7 @@ impl Outcome {
 }
 
 /// The auth methods (`basic`, `post`, …) and statuses of the token requests of a run.
-fn auth_trace(server: &Server, out: &Outcome, client_id: &str) -> Vec<(String, u16)> {
+pub(crate) fn auth_trace(server: &Server, out: &Outcome, client_id: &str) -> Vec<(String, u16)> {
     server
         .requests(&out.case)
         .into_iter()
@@ -608,7 +725,7 @@ fn auth_trace(server: &Server, out: &Outcome, client_id: &str) -> Vec<(String, u
         .collect()
 }
 
-fn trace(items: &[(&str, u16)]) -> Vec<(String, u16)> {
+pub(crate) fn trace(items: &[(&str, u16)]) -> Vec<(String, u16)> {
     items.iter().map(|(a, s)| (a.to_string(), *s)).collect()
 }
 

@@ -8,12 +8,18 @@ mod cache;
 mod canary;
 mod errors;
 mod fetch;
+mod files;
 mod generated;
 mod hostile;
 mod inspect;
 mod integrations;
 mod interop;
+mod interop_flows;
 mod interop_inspect;
+mod interop_jws;
+mod interop_material;
+mod interop_profiles;
+mod interop_selftest;
 #[allow(dead_code)] // the --verify tests use the rest once --issuer exists
 mod jwt;
 mod kubectl;
