@@ -222,9 +222,39 @@ fn kubectl_uses_tokn_as_its_exec_credential_plugin() {
         );
     }
     token_endpoint.assert_calls(2);
-    let seen = seen.lock().unwrap();
+    {
+        let seen = seen.lock().unwrap();
+        assert!(
+            !seen.is_empty() && seen.iter().all(|a| *a == format!("Bearer {TOKEN}")),
+            "{seen:?}"
+        );
+    }
+
+    // The fake server does check: another token is refused, and kubectl says so.
+    let other_idp = MockServer::start();
+    other_idp.mock(|when, then| {
+        when.method(POST);
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(r#"{"access_token":"another-token","expires_in":3600}"#);
+    });
+    let tmp = TempDir::new();
+    let config = kubeconfig(
+        &tmp,
+        port,
+        &ca,
+        &other_idp.url("/token"),
+        "client.authentication.k8s.io/v1",
+    );
+    let out = kubectl_get_root(&kubectl, &tmp, &config);
+    assert!(!out.status.success());
     assert!(
-        !seen.is_empty() && seen.iter().all(|a| *a == format!("Bearer {TOKEN}")),
-        "{seen:?}"
+        String::from_utf8_lossy(&out.stderr).contains("You must be logged in"),
+        "{out:?}"
+    );
+    assert!(
+        seen.lock()
+            .unwrap()
+            .contains(&"Bearer another-token".to_string())
     );
 }
