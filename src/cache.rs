@@ -144,6 +144,31 @@ impl Key {
     }
 }
 
+impl Key {
+    /// A key for other things kept in the cache (see [`Side`]).
+    pub fn of_parts(parts: &[&str]) -> Key {
+        Key(hex(sha256(&length_prefixed(parts)).as_ref()))
+    }
+}
+
+/// What the cache directory keeps besides token entries, in files named
+/// `KIND-KEY.json`: things that are costly to redo on every run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The tables of a config file, parsed (`config_cache.rs`).
+    Config,
+}
+
+impl Side {
+    const ALL: [Side; 1] = [Side::Config];
+
+    fn prefix(self) -> &'static str {
+        match self {
+            Side::Config => "config-",
+        }
+    }
+}
+
 /// Each part as its length, a colon and its bytes: no two lists encode alike.
 fn length_prefixed(parts: &[&str]) -> Vec<u8> {
     let mut out = Vec::new();
@@ -203,8 +228,18 @@ impl Cache {
     }
 
     /// Open the cache for reading and writing tokens, creating it if needed.
-    /// A directory that is not safe gives a warning and no cache.
+    /// A directory that is not safe gives a warning and no cache. The answer is
+    /// kept for the run, so that the warning is given once however often the
+    /// cache is asked for.
     pub fn open() -> Option<Cache> {
+        static OPENED: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+        OPENED
+            .get_or_init(|| Cache::open_checked().map(|c| c.dir))
+            .clone()
+            .map(|dir| Cache { dir })
+    }
+
+    fn open_checked() -> Option<Cache> {
         let Some(dir) = Cache::location() else {
             diag::verbose("* no cache: neither TOKN_CACHE_DIR, XDG_CACHE_HOME nor HOME is set");
             return None;
@@ -312,17 +347,39 @@ impl Cache {
         if json.len() as u64 > MAX_ENTRY {
             return Err(io::Error::other("the answer is too large to cache"));
         }
+        self.write_file(&key.0, &self.entry_path(key), &json)
+    }
+
+    fn side_path(&self, side: Side, key: &Key) -> PathBuf {
+        self.dir.join(format!("{}{}.json", side.prefix(), key.0))
+    }
+
+    /// A side file's contents, if there is a readable one.
+    pub fn read_side(&self, side: Side, key: &Key) -> Option<Vec<u8>> {
+        files::read_own(&self.side_path(side, key), MAX_ENTRY).ok()
+    }
+
+    /// Store a side file, written whole and renamed into place like an entry.
+    pub fn write_side(&self, side: Side, key: &Key, bytes: &[u8]) -> io::Result<()> {
+        if bytes.len() as u64 > MAX_ENTRY {
+            return Err(io::Error::other("too large to cache"));
+        }
+        self.write_file(&key.0, &self.side_path(side, key), bytes)
+    }
+
+    /// Write `bytes` to a new temporary file and rename it to `path`.
+    fn write_file(&self, key: &str, path: &Path, bytes: &[u8]) -> io::Result<()> {
         let tmp = self
             .dir
-            .join(format!(".{}.{}.tmp", key.0, std::process::id()));
+            .join(format!(".{}.{}.tmp", key, std::process::id()));
         // A leftover of a crashed run could have any mode, or be a link: start
         // from a new file (removing a link removes the link, not its target, and
         // create_new never follows one).
         let _ = fs::remove_file(&tmp);
         let result = (|| {
             let mut file = files::own_file().create_new(true).write(true).open(&tmp)?;
-            file.write_all(&json)?;
-            fs::rename(&tmp, self.entry_path(key))
+            file.write_all(bytes)?;
+            fs::rename(&tmp, path)
         })();
         if result.is_err() {
             let _ = fs::remove_file(&tmp);
@@ -378,6 +435,8 @@ enum Own {
     Lock,
     /// `.KEY.PID.tmp`, an entry being written
     Temp,
+    /// `KIND-KEY.json`, a [`Side`] file
+    Side,
 }
 
 /// Which of tokn's files `name` is, if any: KEY is 64 lowercase hex digits.
@@ -386,6 +445,9 @@ fn own_name(name: &std::ffi::OsStr) -> Option<Own> {
     let is_key =
         |k: &str| k.len() == 64 && k.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
     if let Some(key) = name.strip_suffix(".json") {
+        if let Some(key) = Side::ALL.iter().find_map(|s| key.strip_prefix(s.prefix())) {
+            return is_key(key).then_some(Own::Side);
+        }
         return is_key(key).then_some(Own::Entry);
     }
     if let Some(key) = name.strip_suffix(".lock") {
@@ -487,6 +549,8 @@ mod tests {
         assert_eq!(own(&format!("{key}.json")), Some(Own::Entry));
         assert_eq!(own(&format!("{key}.lock")), Some(Own::Lock));
         assert_eq!(own(&format!(".{key}.4242.tmp")), Some(Own::Temp));
+        assert_eq!(own(&format!("config-{key}.json")), Some(Own::Side));
+        assert_eq!(own(&format!("other-{key}.json")), None);
         for other in [
             "notes.json".to_string(),
             format!("{}.json", &key[1..]),

@@ -130,15 +130,18 @@ fn table(value: Spanned<DeValue>, title: &str, at: &dyn Fn(usize) -> String) -> 
             at(span.start)
         )));
     };
-    for (key, _) in entries.iter() {
-        check_key(key.get_ref(), title, &at(key.span().start))?;
+    // Where each key and its value are, to name the key of a value's error.
+    let mut places = Vec::with_capacity(entries.len());
+    for (key, value) in entries.iter() {
+        check_key(key.get_ref(), title, || at(key.span().start))?;
+        places.push((key.get_ref().to_string(), value.span()));
     }
-    Table::deserialize(ValueDeserializer::from(value.clone())).map_err(|e| {
+    Table::deserialize(ValueDeserializer::from(value)).map_err(|e| {
         let offset = e.span().map_or(span.start, |s| s.start);
-        let key = entries
+        let key = places
             .iter()
-            .find(|(_, v)| v.span().contains(&offset))
-            .map(|(k, _)| k.get_ref().to_string())
+            .find(|(_, v)| v.contains(&offset))
+            .map(|(k, _)| k.as_str())
             .unwrap_or_default();
         usage(format!(
             "{}: key \"{key}\" in {title}: {}",
@@ -148,18 +151,20 @@ fn table(value: Spanned<DeValue>, title: &str, at: &dyn Fn(usize) -> String) -> 
     })
 }
 
-fn check_key(key: &str, title: &str, at: &str) -> Result<()> {
+fn check_key(key: &str, title: &str, at: impl Fn() -> String) -> Result<()> {
     if KEYS.contains(&key) {
         return Ok(());
     }
     if NOT_KEYS.contains(&key) {
         return Err(usage(format!(
-            "{at}: \"{key}\" in {title} is not a config key: it belongs to the command line \
-             (--{key})"
+            "{}: \"{key}\" in {title} is not a config key: it belongs to the command line \
+             (--{key})",
+            at()
         )));
     }
     Err(usage(format!(
-        "{at}: unknown key \"{key}\" in {title}{}",
+        "{}: unknown key \"{key}\" in {title}{}",
+        at(),
         near_miss(key, KEYS)
     )))
 }
@@ -206,7 +211,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 impl ConfigFile {
     /// Whether any table holds a secret value (not a file or a command).
-    fn holds_secret(&self) -> bool {
+    pub fn holds_secret(&self) -> bool {
         let mut tables = self.defaults.iter().chain(self.profiles.values());
         tables.any(|t| t.client_secret.is_some())
     }

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod config_cache;
 pub mod diag;
 pub mod endpoint;
 pub mod error;
@@ -70,5 +71,7 @@ fn settings(global: &GlobalArgs, given: Layered, started: Instant) -> Result<Set
 
 /// What the user gave, over the profile, the config file's defaults and the built-ins.
 fn layered(global: &GlobalArgs, given: Layered) -> Result<Layered> {
-    Ok(profile::choose(global)?.layer(given))
+    // A parsed copy of the config file is a cache too: --no-cache skips it.
+    let reuse = !given.no_cache.as_ref().is_some_and(|s| s.value);
+    Ok(profile::choose(global, reuse)?.layer(given))
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use clap::builder::FalseyValueParser;
 use clap::{Args, ValueHint};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::oauth::client_auth::AuthMethod;
 use crate::output::Format;
@@ -99,6 +99,12 @@ impl<'de> Deserialize<'de> for List {
             OneOrMany::One(s) => List(vec![s]),
             OneOrMany::Many(v) => List(v),
         })
+    }
+}
+
+impl Serialize for List {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
     }
 }
 
@@ -221,10 +227,11 @@ macro_rules! options {
         }
 
         /// One table of the config file: `[defaults]` or `[profiles.NAME]`.
-        #[derive(Debug, Default, Clone, Deserialize)]
+        #[derive(Debug, Default, Clone, Deserialize, Serialize)]
         #[serde(deny_unknown_fields)]
         pub struct Table {
-            $( #[serde(default)] pub $name: Option<<$ty as Given>::Value>, )*
+            $( #[serde(default, skip_serializing_if = "Option::is_none")]
+               pub $name: Option<<$ty as Given>::Value>, )*
         }
 
         /// Every option's value and where it came from.

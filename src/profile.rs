@@ -8,18 +8,19 @@ use anyhow::Result;
 
 use crate::cli::GlobalArgs;
 use crate::config::{self, ConfigFile};
+use crate::config_cache::{self, Stamp, Tables};
+use crate::diag;
 use crate::error::usage;
 use crate::options::{Layered, Source, Table};
 
 /// The profile named `default` applies when no other is named.
 const DEFAULT_PROFILE: &str = "default";
 
-/// The config file (if any) and the profile chosen from it.
+/// The config file (if any) and what this run takes from it.
 pub struct Chosen {
     /// Where the config file is or would be.
     pub path: Option<PathBuf>,
-    pub file: Option<ConfigFile>,
-    pub profile: Option<String>,
+    pub tables: Tables,
 }
 
 /// Read the config file the global options point to.
@@ -33,28 +34,59 @@ pub fn read_config(global: &GlobalArgs) -> Result<(Option<PathBuf>, Option<Confi
     Ok((path, file))
 }
 
-/// The config file and profile for this run: `-p`/`TOKN_PROFILE`, else
-/// `default` when the file has it. A named profile must exist.
-pub fn choose(global: &GlobalArgs) -> Result<Chosen> {
+/// The config file's tables for this run: the profile of `-p`/`TOKN_PROFILE`,
+/// else `default` when the file has it, and `[defaults]`. A named profile must
+/// exist. With `reuse`, a parsed copy of an unchanged file stands in for it.
+pub fn choose(global: &GlobalArgs, reuse: bool) -> Result<Chosen> {
+    let requested = global.profile.as_deref();
+    let path = config::location(global.config.as_deref());
+    let stamp = path.as_deref().filter(|_| reuse).and_then(Stamp::of);
+    if let (Some(path), Some(stamp)) = (&path, &stamp)
+        && let Some(tables) = config_cache::lookup(path, requested, stamp)
+    {
+        diag::verbose(&format!(
+            "* the config file '{}' is unchanged: using its parsed copy",
+            path.display()
+        ));
+        return Ok(Chosen {
+            path: Some(path.clone()),
+            tables,
+        });
+    }
     let (path, file) = read_config(global)?;
-    let profile = match (&global.profile, &file) {
-        (Some(name), Some(file)) if file.profiles.contains_key(name) => Some(name.clone()),
+    let tables = pick(requested, path.as_deref(), file.as_ref())?;
+    if let (Some(path), Some(stamp), Some(file)) = (&path, stamp, &file)
+        && !file.holds_secret()
+        && Stamp::of(path).as_ref() == Some(&stamp)
+    {
+        config_cache::store(path, requested, stamp, &tables);
+    }
+    Ok(Chosen { path, tables })
+}
+
+fn pick(
+    requested: Option<&str>,
+    path: Option<&std::path::Path>,
+    file: Option<&ConfigFile>,
+) -> Result<Tables> {
+    let name = match (requested, file) {
+        (Some(name), Some(file)) if file.profiles.contains_key(name) => Some(name),
         (Some(name), Some(file)) => return Err(unknown_profile(name, file)),
         (Some(name), None) => {
-            let place = path.as_ref().map_or("no config file".to_string(), |p| {
+            let place = path.map_or("no config file".to_string(), |p| {
                 format!("no config file at '{}'", p.display())
             });
             return Err(usage(format!("no profile \"{name}\": {place}")));
         }
-        (None, Some(file)) if file.profiles.contains_key(DEFAULT_PROFILE) => {
-            Some(DEFAULT_PROFILE.to_string())
-        }
+        (None, Some(file)) if file.profiles.contains_key(DEFAULT_PROFILE) => Some(DEFAULT_PROFILE),
         (None, _) => None,
     };
-    Ok(Chosen {
-        path,
-        file,
-        profile,
+    Ok(Tables {
+        profile: name.and_then(|n| {
+            let table = file?.profiles.get(n)?;
+            Some((n.to_string(), table.clone()))
+        }),
+        defaults: file.and_then(|f| f.defaults.clone()),
     })
 }
 
@@ -75,12 +107,10 @@ fn unknown_profile(name: &str, file: &ConfigFile) -> anyhow::Error {
 impl Chosen {
     /// The user's values over the profile, `[defaults]` and the built-ins.
     pub fn layer(&self, mut given: Layered) -> Layered {
-        if let (Some(file), Some(name)) = (&self.file, &self.profile)
-            && let Some(table) = file.profiles.get(name)
-        {
+        if let Some((name, table)) = &self.tables.profile {
             given.overlay(table, &Source::Profile(name.clone()));
         }
-        if let Some(defaults) = self.file.as_ref().and_then(|f| f.defaults.as_ref()) {
+        if let Some(defaults) = &self.tables.defaults {
             given.overlay(defaults, &Source::Defaults);
         }
         given.overlay(&Table::built_in(), &Source::BuiltIn);

@@ -30,7 +30,7 @@ pub fn list(global: &GlobalArgs) -> Result<()> {
 
 /// `key = value  # source` for every value a fetch would use.
 pub fn show(global: &GlobalArgs, given: Layered) -> Result<()> {
-    let chosen = profile::choose(global)?;
+    let chosen = profile::choose(global, false)?;
     let layered = chosen.layer(given);
     output::print(&render(&layered))
 }

@@ -5,14 +5,14 @@
 //! exchange (`exchange.rs`) decides when to fall back to the next attempt.
 
 use base64::Engine;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diag;
 use crate::oauth::request::Outgoing;
 use crate::secret::Secret;
 
 /// `--auth`; the RFC 8414 names are accepted as aliases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AuthMethod {
     /// Basic, then the same request once more with post if the answer is 400 or 401

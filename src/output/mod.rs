@@ -11,13 +11,13 @@ pub use header::HeaderPattern;
 
 use std::io::{self, Write};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Exit, Failure};
 use crate::oauth::response::Token;
 
 /// `--format`: what to print on standard output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     /// The access token and a newline

@@ -697,3 +697,78 @@ fn the_example_config_parses_and_is_the_one_the_readme_shows() {
         "the README's Profiles section should show examples/config.toml as it is"
     );
 }
+
+/// The parsed copies of config files in the cache directory.
+fn parsed_copies(dir: &TempDir) -> usize {
+    std::fs::read_dir(dir.path().join("cache"))
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.file_name().to_string_lossy().starts_with("config-"))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_parsed_copy_of_the_config_is_used_until_the_file_changes() {
+    let (a, b) = (MockServer::start(), MockServer::start());
+    let (to_a, to_b) = (
+        profile_server(&a, "read write"),
+        profile_server(&b, "read write"),
+    );
+    let dir = TempDir::new();
+    let no_secret =
+        |url: &str| profile_text(url).replace(&format!("client_secret = \"{SECRET}\"\n"), "");
+    let cfg = config(&dir, &no_secret(&a.url("/token")));
+    let fetch = |args: &[&str]| {
+        let out = run(tokn(&dir)
+            .env("TOKN_CLIENT_SECRET", SECRET)
+            .arg("--config")
+            .arg(&cfg)
+            .args(["-p", "prod", "-v"])
+            .args(args));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stderr
+    };
+    let first = fetch(&["--refresh"]);
+    assert!(!first.contains("parsed copy"), "{first}");
+    assert_eq!(parsed_copies(&dir), 1);
+    let second = fetch(&["--refresh"]);
+    assert!(
+        second.contains("is unchanged: using its parsed copy"),
+        "{second}"
+    );
+    to_a.assert_calls(2);
+    // A changed file is parsed again: its new token URL is used at once.
+    config(
+        &dir,
+        &no_secret(&b.url("/token")).replace("timeout = 10", "timeout = 9"),
+    );
+    let third = fetch(&["--refresh"]);
+    assert!(!third.contains("parsed copy"), "{third}");
+    to_b.assert_calls(1);
+}
+
+#[test]
+fn no_parsed_copy_with_no_cache_or_a_secret_in_the_file() {
+    let server = MockServer::start();
+    profile_server(&server, "read write");
+    let dir = TempDir::new();
+    let text = profile_text(&server.url("/token"));
+    let cfg = config(
+        &dir,
+        &text.replace(&format!("client_secret = \"{SECRET}\"\n"), ""),
+    );
+    let out = run(tokn(&dir)
+        .env("TOKN_CLIENT_SECRET", SECRET)
+        .arg("--config")
+        .arg(&cfg)
+        .args(["-p", "prod", "--no-cache"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(parsed_copies(&dir), 0);
+    // With the secret in the file, it is never copied into the cache.
+    let cfg = config(&dir, &text);
+    let out = run(tokn(&dir).arg("--config").arg(&cfg).args(["-p", "prod"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(parsed_copies(&dir), 0);
+}
