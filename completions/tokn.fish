@@ -42,7 +42,7 @@ none\t'client_id alone in the form body, for a public client: no secret'"
 complete -c tokn -n "__fish_tokn_needs_command" -s f -l format -d 'What to print on standard output [default: raw]' -r -f -a "raw\t'The access token and a newline'
 json\t'Every field of the answer as one JSON object, with expires_at'
 header\t'\'Authorization: Bearer TOKEN\', for curl -H @- or curl -H "$(tokn -f header)"'
-curl\t'"-H \'Authorization: Bearer TOKEN\'", shell-quoted, to paste into a curl command line'
+curl\t'"-H \'Authorization: Bearer TOKEN\'", shell-quoted, to paste into a curl command (for $(…), use header)'
 env\t'export lines (TOKN_ACCESS_TOKEN, TOKN_TOKEN_TYPE, TOKN_EXPIRES_AT), for eval'
 k8s\t'A kubectl ExecCredential, for the exec section of a kubeconfig'"
 complete -c tokn -n "__fish_tokn_needs_command" -l header-name -d 'The header name of the header and curl formats [default: Authorization]' -r -f
@@ -114,7 +114,7 @@ none\t'client_id alone in the form body, for a public client: no secret'"
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s f -l format -d 'What to print on standard output [default: raw]' -r -f -a "raw\t'The access token and a newline'
 json\t'Every field of the answer as one JSON object, with expires_at'
 header\t'\'Authorization: Bearer TOKEN\', for curl -H @- or curl -H "$(tokn -f header)"'
-curl\t'"-H \'Authorization: Bearer TOKEN\'", shell-quoted, to paste into a curl command line'
+curl\t'"-H \'Authorization: Bearer TOKEN\'", shell-quoted, to paste into a curl command (for $(…), use header)'
 env\t'export lines (TOKN_ACCESS_TOKEN, TOKN_TOKEN_TYPE, TOKN_EXPIRES_AT), for eval'
 k8s\t'A kubectl ExecCredential, for the exec section of a kubeconfig'"
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l header-name -d 'The header name of the header and curl formats [default: Authorization]' -r -f
@@ -149,7 +149,7 @@ none\t'client_id alone in the form body, for a public client: no secret'"
 complete -c tokn -n "__fish_tokn_using_subcommand exec" -s f -l format -d 'What to print on standard output [default: raw]' -r -f -a "raw\t'The access token and a newline'
 json\t'Every field of the answer as one JSON object, with expires_at'
 header\t'\'Authorization: Bearer TOKEN\', for curl -H @- or curl -H "$(tokn -f header)"'
-curl\t'"-H \'Authorization: Bearer TOKEN\'", shell-quoted, to paste into a curl command line'
+curl\t'"-H \'Authorization: Bearer TOKEN\'", shell-quoted, to paste into a curl command (for $(…), use header)'
 env\t'export lines (TOKN_ACCESS_TOKEN, TOKN_TOKEN_TYPE, TOKN_EXPIRES_AT), for eval'
 k8s\t'A kubectl ExecCredential, for the exec section of a kubeconfig'"
 complete -c tokn -n "__fish_tokn_using_subcommand exec" -l header-name -d 'The header name of the header and curl formats [default: Authorization]' -r -f
@@ -183,7 +183,7 @@ none\t'client_id alone in the form body, for a public client: no secret'"
 complete -c tokn -n "__fish_tokn_using_subcommand inspect" -s f -l format -d 'What to print on standard output [default: raw]' -r -f -a "raw\t'The access token and a newline'
 json\t'Every field of the answer as one JSON object, with expires_at'
 header\t'\'Authorization: Bearer TOKEN\', for curl -H @- or curl -H "$(tokn -f header)"'
-curl\t'"-H \'Authorization: Bearer TOKEN\'", shell-quoted, to paste into a curl command line'
+curl\t'"-H \'Authorization: Bearer TOKEN\'", shell-quoted, to paste into a curl command (for $(…), use header)'
 env\t'export lines (TOKN_ACCESS_TOKEN, TOKN_TOKEN_TYPE, TOKN_EXPIRES_AT), for eval'
 k8s\t'A kubectl ExecCredential, for the exec section of a kubeconfig'"
 complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l header-name -d 'The header name of the header and curl formats [default: Authorization]' -r -f

@@ -26,7 +26,7 @@ pub enum Format {
     Json,
     /// 'Authorization: Bearer TOKEN', for curl -H @- or curl -H "$(tokn -f header)"
     Header,
-    /// "-H 'Authorization: Bearer TOKEN'", shell-quoted, to paste into a curl command line
+    /// "-H 'Authorization: Bearer TOKEN'", shell-quoted, to paste into a curl command (for $(…), use header)
     Curl,
     /// export lines (TOKN_ACCESS_TOKEN, TOKN_TOKEN_TYPE, TOKN_EXPIRES_AT), for eval
     Env,

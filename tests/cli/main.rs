@@ -28,4 +28,5 @@ mod output;
 mod profiles;
 mod prompt;
 mod properties;
+mod readme;
 mod retry;
