@@ -1,16 +1,28 @@
-//! The only file that speaks HTTP (and the only one that imports ureq).
+//! The only module that speaks HTTP: the one user of ureq's agent, with its
+//! connector chain in `http/connect.rs` and its failures in `http/failure.rs`.
 //!
 //! It owns the transport rules of the SPEC: one deadline for the whole run, no
 //! redirects, statuses ≥ 400 returned with their body, a 1 MiB cap on the body,
-//! the trust store (system, `--cacert`, or none with `-k`), and the proxy that
-//! `proxy.rs` chose. Failures come back already sorted into exit codes.
+//! the trust store (system, `--cacert`, or none with `-k`), and the route through
+//! the proxy that `proxy.rs` chose: a `CONNECT` tunnel for `https://`, SOCKS for
+//! anything, and for plain `http://` through an HTTP proxy the absolute form
+//! that curl sends. Failures come back already sorted into exit codes, and a
+//! proxy's failures name the proxy, never its password.
 
-use std::io;
+mod connect;
+mod failure;
+
+use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
-use ureq::tls::{Certificate, RootCerts, TlsConfig};
+use ureq::http::Uri;
+use ureq::tls::Certificate;
 
+use crate::diag;
 use crate::error::{Exit, Failure};
+use crate::proxy::Proxy;
+use connect::{agent, origin, watch};
+use failure::proxy_refused;
 
 /// The largest answer tokn reads; a token answer is a few kilobytes at most.
 pub const MAX_BODY: u64 = 1024 * 1024;
@@ -20,6 +32,13 @@ pub const USER_AGENT: &str = concat!("tokn/", env!("CARGO_PKG_VERSION"));
 
 /// The largest status line and headers tokn reads.
 pub const MAX_HEAD: usize = 64 * 1024;
+
+/// The largest request head tokn sends: ureq's output buffer, which a head
+/// must fit (ureq cannot split a header line across two).
+pub const MAX_REQUEST_HEAD: usize = 16 * 1024;
+
+/// Room for what ureq adds to a head besides `Host` and `Content-Length`.
+const ADDED_BY_CLIENT: usize = 64;
 
 /// Which certificates a TLS server must chain to.
 #[derive(Debug, Clone)]
@@ -48,13 +67,36 @@ pub fn load_ca_file(pem: &[u8]) -> Result<Vec<Certificate<'static>>, String> {
     Ok(certs)
 }
 
+/// How the request reaches the token endpoint.
+enum Route {
+    Direct,
+    /// A `CONNECT` tunnel or a SOCKS connection, handled by ureq.
+    Tunnel(Proxy),
+    /// Plain `http://` sent to an HTTP proxy in absolute form.
+    Forward(Proxy),
+}
+
+impl Route {
+    fn proxy(&self) -> Option<&Proxy> {
+        match self {
+            Route::Direct => None,
+            Route::Tunnel(p) | Route::Forward(p) => Some(p),
+        }
+    }
+}
+
 /// Everything fixed about where and how the token request goes.
 pub struct Transport {
     agent: ureq::Agent,
     url: String,
-    proxy: Option<String>,
+    uri: Uri,
+    /// The token endpoint's `host[:port]`, as `Host` names it.
+    host: String,
+    route: Route,
     deadline: Instant,
     timeout: Duration,
+    /// Dropped with the transport, which stops the deadline's watchdog.
+    _watchdog: Option<mpsc::Sender<()>>,
 }
 
 /// An HTTP answer of any status, body read in full (up to [`MAX_BODY`]).
@@ -79,46 +121,50 @@ impl Transport {
     pub fn new(
         url: &str,
         trust: Trust,
-        proxy: Option<String>,
+        proxy: Option<Proxy>,
         timeout: Duration,
         deadline: Instant,
     ) -> Result<Transport, Failure> {
-        let tls = match trust {
-            Trust::System => TlsConfig::builder().root_certs(RootCerts::PlatformVerifier),
-            Trust::Only(certs) => {
-                TlsConfig::builder().root_certs(RootCerts::new_with_certs(&certs))
-            }
-            Trust::Nothing => TlsConfig::builder().disable_verification(true),
+        let uri: Uri = url
+            .parse()
+            .map_err(|_| Failure::new(Exit::Usage, "the token URL is not valid"))?;
+        let host = uri.authority().map_or("", |a| a.as_str()).to_string();
+        let route = match proxy {
+            None => Route::Direct,
+            Some(p) if !p.kind.is_socks() && uri.scheme_str() == Some("http") => Route::Forward(p),
+            Some(p) => Route::Tunnel(p),
         };
-        let ureq_proxy = match &proxy {
-            None => None,
-            Some(p) => Some(ureq::Proxy::new(p).map_err(|_| {
-                Failure::new(Exit::Usage, format!("the proxy URL '{p}' is not valid"))
-                    .detail("check HTTPS_PROXY, HTTP_PROXY and ALL_PROXY")
-            })?),
-        };
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .max_response_header_size(MAX_HEAD)
-            // ureq's 128 KiB defaults are zeroed on every run; a token exchange
-            // needs room for a head of MAX_HEAD (with slack, so that the limit,
-            // not a full buffer, is what an endless head meets) and a small form.
-            .input_buffer_size(MAX_HEAD + MAX_HEAD / 2)
-            .output_buffer_size(16 * 1024)
-            .tls_config(tls.build())
-            .proxy(ureq_proxy)
-            .user_agent(USER_AGENT)
-            .accept("application/json")
-            .build()
-            .new_agent();
+        if let Some(p) = route.proxy() {
+            let how = match (&route, p.kind.is_socks()) {
+                (Route::Forward(_), _) => "requests in absolute form",
+                (_, true) => "a SOCKS connection",
+                _ => "a CONNECT tunnel",
+            };
+            diag::verbose(&format!(
+                "* through the proxy {} (from {}): {how}",
+                p.shown(),
+                p.variable
+            ));
+        }
+        let agent = agent(trust, &route)?;
         Ok(Transport {
+            _watchdog: watch(agent.clone(), deadline),
             agent,
             url: url.to_string(),
-            proxy,
+            uri,
+            host,
+            route,
             deadline,
             timeout,
         })
+    }
+
+    /// The proxy that gets plain `http://` requests in absolute form, if any.
+    fn forward_proxy(&self) -> Option<&Proxy> {
+        match &self.route {
+            Route::Forward(p) => Some(p),
+            _ => None,
+        }
     }
 
     pub fn deadline(&self) -> Instant {
@@ -135,29 +181,57 @@ impl Transport {
         if remaining.is_zero() {
             return Err(self.timed_out());
         }
-        let mut request = self.agent.post(&self.url);
-        for (name, value) in headers {
+        let mut headers = headers.to_vec();
+        if let Some(credentials) = self.forward_proxy().and_then(Proxy::authorization) {
+            headers.push(("Proxy-Authorization".into(), credentials));
+        }
+        self.check_head(&headers, body.len())?;
+        let mut request = self.agent.post(self.uri.clone());
+        for (name, value) in &headers {
             request = request.header(name.as_str(), value.as_str());
         }
         let request = request.config().timeout_global(Some(remaining)).build();
         let response = request.send(body).map_err(|e| self.classify(e))?;
-        self.reply(response)
+        self.answer(response)
     }
 
-    /// GET the URL (a JWKS), with the same deadline, trust and body cap.
+    /// GET the URL (an issuer's JWKS), with the same deadline, trust, proxy and
+    /// body cap.
     pub fn get(&self) -> Result<Reply, SendError> {
         let remaining = self.deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
             return Err(self.timed_out());
         }
-        let request = self.agent.get(&self.url);
+        let mut headers = Vec::new();
+        if let Some(credentials) = self.forward_proxy().and_then(Proxy::authorization) {
+            headers.push(("Proxy-Authorization".to_string(), credentials));
+        }
+        self.check_head(&headers, 0)?;
+        let mut request = self.agent.get(self.uri.clone());
+        for (name, value) in &headers {
+            request = request.header(name.as_str(), value.as_str());
+        }
         let request = request.config().timeout_global(Some(remaining)).build();
         let response = request.call().map_err(|e| self.classify(e))?;
-        self.reply(response)
+        self.answer(response)
     }
 
-    /// Status, the headers tokn reads, and the body (at most [`MAX_BODY`]).
-    fn reply(&self, mut response: ureq::http::Response<ureq::Body>) -> Result<Reply, SendError> {
+    /// The reply, unless it is a forward proxy's own refusal.
+    fn answer(&self, response: ureq::http::Response<ureq::Body>) -> Result<Reply, SendError> {
+        let reply = self.read_reply(response)?;
+        match &self.route {
+            Route::Forward(proxy) if reply.status == 407 => Err(SendError {
+                failure: proxy_refused(proxy, 407, "asks for credentials"),
+                reset: false,
+            }),
+            _ => Ok(reply),
+        }
+    }
+
+    fn read_reply(
+        &self,
+        mut response: ureq::http::Response<ureq::Body>,
+    ) -> Result<Reply, SendError> {
         let header = |name: &str| {
             response
                 .headers()
@@ -185,92 +259,46 @@ impl Transport {
         })
     }
 
-    fn timed_out(&self) -> SendError {
-        SendError {
+    /// Refuse, before sending, a head that ureq could not write: its failure
+    /// would read as the server's invalid HTTP.
+    fn check_head(&self, headers: &[(String, String)], body_len: usize) -> Result<(), SendError> {
+        let path = self.uri.path_and_query().map_or("/", |p| p.as_str());
+        let target = match self.forward_proxy() {
+            Some(_) => format!("{}{path}", origin(&self.uri)),
+            None => path.to_string(),
+        };
+        let size = head_size(&target, &self.host, headers, body_len);
+        if size <= MAX_REQUEST_HEAD {
+            return Ok(());
+        }
+        Err(SendError {
             failure: Failure::new(
-                Exit::Network,
+                Exit::Usage,
                 format!(
-                    "no answer within the timeout of {} s",
-                    self.timeout.as_secs_f64()
+                    "the request's head would be {:.1} KiB; tokn sends at most {} KiB",
+                    size as f64 / 1024.0,
+                    MAX_REQUEST_HEAD / 1024
                 ),
             )
-            .detail("raise it with --timeout SECONDS if the token endpoint is slow"),
+            .detail("shorten the -H values, the token URL, or the client ID (sent in a header by --auth basic)"),
             reset: false,
-        }
-    }
-
-    fn classify(&self, err: ureq::Error) -> SendError {
-        let network = |message: String| Failure::new(Exit::Network, message);
-        let via = match &self.proxy {
-            Some(p) => format!(" (through the proxy {p})"),
-            None => String::new(),
-        };
-        let mut reset = false;
-        let failure = match err {
-            ureq::Error::Timeout(_) => return self.timed_out(),
-            ureq::Error::HostNotFound => {
-                network(format!("could not resolve the host of {}{via}", self.url))
-            }
-            ureq::Error::ConnectionFailed => {
-                network(format!("could not connect to {}{via}", self.url))
-            }
-            ureq::Error::BodyExceedsLimit(_) => Failure::new(
-                Exit::Server,
-                "the token endpoint's answer is larger than 1 MiB; a token answer is a few kilobytes",
-            ),
-            ureq::Error::Protocol(e) => Failure::new(
-                Exit::Server,
-                format!("the token endpoint's answer is not valid HTTP: {e}"),
-            ),
-            ureq::Error::LargeResponseHeader(..) => Failure::new(
-                Exit::Server,
-                "the token endpoint's answer has headers larger than 64 KiB; \
-                 a token answer has a few short ones",
-            ),
-            ureq::Error::Io(e) => match e.kind() {
-                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => return self.timed_out(),
-                io::ErrorKind::ConnectionRefused => {
-                    network(format!("connection refused by {}{via}", self.url))
-                        .detail("check the URL and that the server is running")
-                }
-                io::ErrorKind::ConnectionReset
-                | io::ErrorKind::ConnectionAborted
-                | io::ErrorKind::BrokenPipe => {
-                    reset = true;
-                    network(format!("the connection to {} was reset{via}", self.url))
-                }
-                io::ErrorKind::UnexpectedEof => network(format!(
-                    "the connection to {} closed before a whole answer arrived{via}",
-                    self.url
-                )),
-                _ => tls_or_network(e.to_string(), &via),
-            },
-            ureq::Error::Tls(e) => tls_or_network(e.to_string(), &via),
-            ureq::Error::Rustls(e) => tls_or_network(e.to_string(), &via),
-            ureq::Error::Pem(e) => tls_or_network(e.to_string(), &via),
-            ureq::Error::BadUri(e) => {
-                Failure::new(Exit::Usage, format!("the token URL is not valid: {e}"))
-            }
-            ureq::Error::Http(e) => {
-                Failure::new(Exit::Usage, format!("the request cannot be built: {e}"))
-            }
-            ureq::Error::InvalidProxyUrl => Failure::new(Exit::Usage, "the proxy URL is not valid")
-                .detail("check HTTPS_PROXY, HTTP_PROXY and ALL_PROXY"),
-            other => network(format!("the request to {} failed{via}: {other}", self.url)),
-        };
-        SendError { failure, reset }
+        })
     }
 }
 
-fn tls_or_network(message: String, via: &str) -> Failure {
-    let failure = Failure::new(Exit::Network, format!("TLS failed{via}: {message}"));
-    if message.to_ascii_lowercase().contains("certificate") || message.contains("UnknownIssuer") {
-        failure
-            .detail("the server's certificate is not trusted: pass its CA with --cacert PATH")
-            .detail("(-k skips the check, and with it the protection of the secret)")
+/// The bytes of the head ureq writes: the request line, the headers, and the
+/// `Host` and `Content-Length` it adds (with room for anything else it adds).
+fn head_size(target: &str, host: &str, headers: &[(String, String)], body_len: usize) -> usize {
+    let line = "POST  HTTP/1.1\r\n".len() + target.len();
+    let has_host = headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host"));
+    let host = if has_host {
+        0
     } else {
-        failure
-    }
+        "Host: \r\n".len() + host.len()
+    };
+    let fields: usize = headers.iter().map(|(n, v)| n.len() + v.len() + 4).sum();
+    let length = "Content-Length: \r\n".len() + body_len.to_string().len();
+    line + host + fields + length + ADDED_BY_CLIENT + 2
 }
 
 /// `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3).
@@ -305,5 +333,15 @@ mod tests {
     #[test]
     fn a_ca_file_without_certificates_is_refused() {
         assert!(load_ca_file(b"not a pem").is_err());
+    }
+
+    #[test]
+    fn the_head_size_counts_what_ureq_writes() {
+        let headers = [("Accept".to_string(), "x".to_string())];
+        let written = "POST /t HTTP/1.1\r\nHost: idp\r\nAccept: x\r\nContent-Length: 10\r\n\r\n";
+        assert_eq!(
+            head_size("/t", "idp", &headers, 10),
+            written.len() + ADDED_BY_CLIENT
+        );
     }
 }

@@ -6,7 +6,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use tokn::error::{Exit, exit_of};
-use tokn::settings::parse_header;
+use tokn::endpoint::parse_header;
 
 /// RFC 9110 §5.6.2: the characters of a header name.
 fn is_tchar(b: u8) -> bool {

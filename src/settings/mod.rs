@@ -35,7 +35,7 @@ pub struct Settings {
     pub extra_headers: Vec<(String, String)>,
     pub output: OutputSpec,
     pub trust: Trust,
-    pub proxy: Option<String>,
+    pub proxy: Option<crate::proxy::Proxy>,
     pub timeout: Duration,
     pub deadline: Instant,
     pub retries: u32,
@@ -86,7 +86,7 @@ impl Settings {
         let output = output_spec(l)?;
         let (timeout, mut deadline) = transport::timing(l, started)?;
         let trust = transport::trust(l, deadline)?;
-        let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok());
+        let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok())?;
         let auth = *built_in(&l.auth, "--auth")?;
         // The secret comes last: a usage error elsewhere should not cost a
         // prompt. The time a person takes to type it does not count.

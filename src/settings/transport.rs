@@ -79,7 +79,7 @@ pub fn for_url(l: &Layered, url: &str, what: &str, started: Instant) -> Result<T
             .into());
     }
     let (timeout, deadline) = timing(l, started)?;
-    let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok());
+    let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok())?;
     Ok(Transport::new(
         url,
         trust(l, deadline)?,

@@ -28,5 +28,6 @@ mod output;
 mod profiles;
 mod prompt;
 mod properties;
+mod proxy;
 mod readme;
 mod retry;

@@ -1,14 +1,13 @@
-//! Transport rules: timeouts, redirects, plain http, proxies, a closed stdout.
+//! Transport rules: timeouts, redirects, plain http, what a URL may say, what
+//! a request head may hold, a closed stdout. Proxies are in `proxy.rs`.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use httpmock::prelude::*;
 
-use crate::util::{SECRET, TOKEN, TempDir, run, std_tokn, token_json, tokn_for};
+use crate::util::{SECRET, TempDir, assert_no_leak, run, std_tokn, token_json, tokn, tokn_for};
 
 #[test]
 fn a_server_that_never_answers_is_a_network_error_within_the_timeout() {
@@ -89,64 +88,6 @@ fn plain_http_to_another_host_is_refused_before_anything_is_sent() {
     }
 }
 
-/// A CONNECT proxy on loopback that records what it was asked for and tunnels
-/// every request to `upstream`, whatever host the client named.
-struct Proxy {
-    url: String,
-    seen: Arc<Mutex<Vec<String>>>,
-}
-
-fn proxy_to(upstream: std::net::SocketAddr) -> Proxy {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = seen.clone();
-    std::thread::spawn(move || {
-        for client in listener.incoming().flatten() {
-            let log = log.clone();
-            std::thread::spawn(move || tunnel(client, upstream, &log));
-        }
-    });
-    Proxy { url, seen }
-}
-
-fn tunnel(client: TcpStream, upstream: std::net::SocketAddr, log: &Mutex<Vec<String>>) {
-    let mut reader = BufReader::new(client.try_clone().unwrap());
-    let mut head = Vec::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
-        }
-        let end = line == "\r\n";
-        head.push(line);
-        if end {
-            break;
-        }
-    }
-    log.lock().unwrap().push(head[0].trim_end().to_string());
-    let mut server = TcpStream::connect(upstream).unwrap();
-    let mut client_w = client;
-    if head[0].starts_with("CONNECT ") {
-        client_w
-            .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
-            .unwrap();
-    } else {
-        server.write_all(head.concat().as_bytes()).unwrap();
-    }
-    let mut server_r = server.try_clone().unwrap();
-    let pump = std::thread::spawn(move || {
-        let _ = std::io::copy(&mut server_r, &mut client_w);
-    });
-    let buffered = reader.buffer().to_vec();
-    let _ = server.write_all(&buffered);
-    let mut rest = reader.into_inner();
-    let _ = std::io::copy(&mut rest, &mut server);
-    let _ = server.shutdown(std::net::Shutdown::Write);
-    let _ = pump.join();
-    let _ = rest.read(&mut [0u8; 1]);
-}
-
 fn token_server() -> MockServer {
     let server = MockServer::start();
     server.mock(|when, then| {
@@ -154,69 +95,6 @@ fn token_server() -> MockServer {
         then.status(200).body(token_json(60));
     });
     server
-}
-
-#[test]
-fn the_proxy_for_the_scheme_then_all_proxy_carries_the_request() {
-    let server = token_server();
-    let tmp = TempDir::new();
-    for var in ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
-        let proxy = proxy_to(*server.address());
-        let out = run(tokn_for(&tmp, "http://idp.example.test/token")
-            .args(["--allow-http", "--no-cache"])
-            .env(var, &proxy.url)
-            .env("HTTPS_PROXY", "http://127.0.0.1:9"));
-        assert_eq!(out.code, 0, "{var}: {}", out.stderr);
-        assert_eq!(out.stdout, format!("{TOKEN}\n"));
-        let seen = proxy.seen.lock().unwrap().clone();
-        assert_eq!(seen.len(), 1, "{var}: {seen:?}");
-        assert!(seen[0].contains("idp.example.test"), "{var}: {seen:?}");
-    }
-}
-
-#[test]
-fn no_proxy_entries_are_trimmed_and_star_matches_all() {
-    let server = token_server();
-    let tmp = TempDir::new();
-    let url = server.url("/token");
-    for no_proxy in ["other.test , 127.0.0.1 ", "*", " .example.org,127.0.0.1"] {
-        let proxy = proxy_to(*server.address());
-        let out = run(tokn_for(&tmp, &url)
-            .arg("--no-cache")
-            .env("HTTP_PROXY", &proxy.url)
-            .env("NO_PROXY", no_proxy));
-        assert_eq!(out.code, 0, "{no_proxy}: {}", out.stderr);
-        assert!(
-            proxy.seen.lock().unwrap().is_empty(),
-            "{no_proxy:?} did not bypass"
-        );
-    }
-    // An entry that does not match leaves the proxy in use.
-    let proxy = proxy_to(*server.address());
-    let out = run(tokn_for(&tmp, "http://api.example.test/token")
-        .args(["--allow-http", "--no-cache"])
-        .env("http_proxy", &proxy.url)
-        .env(
-            "no_proxy",
-            "other.example.test, example.org, pi.example.test",
-        ));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(proxy.seen.lock().unwrap().len(), 1);
-}
-
-#[test]
-fn a_proxy_that_is_down_is_a_network_error_that_names_it() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let tmp = TempDir::new();
-    let out = run(tokn_for(&tmp, "http://idp.example.test/token")
-        .arg("--allow-http")
-        .env("HTTP_PROXY", format!("http://127.0.0.1:{port}")));
-    assert_eq!(out.code, 3, "{}", out.stderr);
-    assert!(out.stderr.contains("proxy"), "{}", out.stderr);
 }
 
 #[test]
@@ -236,4 +114,132 @@ fn a_closed_stdout_ends_quietly_with_exit_0() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert!(!String::from_utf8_lossy(&out.stderr).contains(SECRET));
+}
+
+/// A listener that counts the connections made to it, for "nothing was sent".
+struct Untouched(TcpListener);
+
+impl Untouched {
+    fn new() -> Untouched {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        Untouched(listener)
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.0.local_addr().unwrap())
+    }
+
+    fn assert_untouched(&self) {
+        assert!(self.0.accept().is_err(), "a connection was made");
+    }
+}
+
+#[test]
+fn a_port_out_of_range_or_a_missing_host_is_a_usage_error() {
+    let tmp = TempDir::new();
+    for url in [
+        "http://127.0.0.1:99999/token",
+        "http://127.0.0.1:65536/token",
+        "https://127.0.0.1:70000/",
+        "http://127.0.0.1:0/token",
+        "http://[::1]:99999/token",
+        "http:///token",
+        "https://:443/token",
+    ] {
+        let out = run(&mut tokn_for(&tmp, url));
+        assert_eq!(out.code, 2, "{url}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("is not a number from 1 to 65535")
+                || out.stderr.contains("not valid"),
+            "{url}: {}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn credentials_in_an_invalid_url_are_never_echoed() {
+    let tmp = TempDir::new();
+    for url in [
+        "https://id:PASSWD-71f@/token",
+        "ftp://id:PASSWD-71f@idp.example.test/token",
+        "https://id:PASSWD 71f@idp.example.test/token",
+        "https://id:PASSWD/71f@idp.example.test/token",
+        "https://id:PASSWD-71f@idp.example.test:99999/token",
+        "https://id:PASSWD-71f@idp.example.test/token",
+    ] {
+        let out = run(&mut tokn_for(&tmp, url));
+        assert_eq!(out.code, 2, "{url}: {}", out.stderr);
+        assert!(!out.stderr.contains("PASSWD"), "{url}: {}", out.stderr);
+        assert!(!out.stderr.contains("71f"), "{url}: {}", out.stderr);
+    }
+}
+
+#[test]
+fn a_request_head_over_16_kib_is_a_usage_error_and_is_not_sent() {
+    let tmp = TempDir::new();
+    let long = "a".repeat(20_000);
+    let server = Untouched::new();
+    let header = format!("X-Big: {long}");
+    let cases = [
+        (
+            server.url("/token"),
+            vec!["-i", "c", "-H", header.as_str()],
+            "-H",
+        ),
+        (server.url(&format!("/{long}")), vec!["-i", "c"], "URL"),
+        (
+            server.url("/token"),
+            vec!["-i", long.as_str(), "--auth", "basic"],
+            "client ID",
+        ),
+        (
+            server.url("/token"),
+            vec!["-i", long.as_str()],
+            "client ID with auto",
+        ),
+    ];
+    for (url, args, case) in cases {
+        let out = run(tokn(&tmp)
+            .args(["-u", url.as_str(), "--no-cache"])
+            .args(&args)
+            .env("TOKN_CLIENT_SECRET", SECRET));
+        assert_eq!(out.code, 2, "{case}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("tokn sends at most 16 KiB"),
+            "{case}: {}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains(&long), "{case}: the value was echoed");
+        assert_no_leak(&out.stderr, case);
+    }
+    server.assert_untouched();
+    // A large head that fits is sent.
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        when.any_request();
+        then.status(200).body(token_json(60));
+    });
+    let header = format!("X-Big: {}", "b".repeat(12_000));
+    let out = run(tokn_for(&tmp, &server.url("/token")).args(["--no-cache", "-H", &header]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    mock.assert_calls(1);
+}
+
+#[test]
+fn headers_that_frame_the_request_cannot_be_set_with_h() {
+    let tmp = TempDir::new();
+    let server = Untouched::new();
+    for header in [
+        "Content-Length: abc",
+        "content-length: 5",
+        "Host: elsewhere.example.test",
+        "Transfer-Encoding: chunked",
+    ] {
+        let out = run(tokn_for(&tmp, &server.url("/token")).args(["-H", header]));
+        assert_eq!(out.code, 2, "{header}: {}", out.stderr);
+        assert!(out.stderr.contains("cannot be set"), "{}", out.stderr);
+    }
+    server.assert_untouched();
 }
