@@ -72,16 +72,16 @@ impl Entry {
         }
     }
 
-    /// Whether `text` appears anywhere in the stored form of this entry, as
-    /// written or as JSON escapes it. Used to keep the secret off the disk even
-    /// when a provider echoes it back in its answer.
+    /// Whether the secret `text` appears anywhere in the stored form of this
+    /// entry, in any form tokn sent it in (as given, form-urlencoded, in the
+    /// Basic credentials) and any spelling of those (JSON escapes, percent
+    /// escapes). Used to keep the secret off the disk even when a provider
+    /// echoes it back in its answer.
     pub fn mentions(&self, text: &str) -> bool {
         let Ok(stored) = serde_json::to_string(self) else {
             return true;
         };
-        let escaped = serde_json::to_string(text).unwrap_or_default();
-        let escaped = escaped.trim_matches('"');
-        stored.contains(text) || (!escaped.is_empty() && stored.contains(escaped))
+        crate::redact::holds_secret(&stored, &self.client_id, text)
     }
 
     pub fn token(&self) -> Option<Token> {

@@ -5,8 +5,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tokn::error::{Exit, exit_of};
 use tokn::endpoint::parse_header;
+use tokn::error::{Exit, exit_of};
 
 /// RFC 9110 §5.6.2: the characters of a header name.
 fn is_tchar(b: u8) -> bool {

@@ -107,13 +107,13 @@ impl Exchange<'_> {
             .collect();
         let reply = retry::send_with_retries(self.transport, &headers, &out.body(), self.retries)?;
         if diag::is_verbose() {
-            log_reply(&reply);
+            log_status(&reply);
         }
         Ok(reply)
     }
 }
 
-fn log_reply(reply: &Reply) {
+fn log_status(reply: &Reply) {
     diag::verbose(&format!(
         "< HTTP {}{}, {} bytes",
         reply.status,
@@ -124,20 +124,24 @@ fn log_reply(reply: &Reply) {
             .unwrap_or_default(),
         reply.body.len()
     ));
-    diag::verbose(&format!("< {}", redact::body(&reply.body)));
 }
 
 /// The answer as a token or a rejection; the token's parts are registered so
-/// that no later line shows them whole.
+/// that no later line shows them whole, and only then is the body shown.
 fn interpret(reply: &Reply) -> Result<Token, Rejection> {
-    let token = response::interpret(reply.status, reply.content_type.as_deref(), &reply.body)?;
-    diag::protect_token(&token.access_token);
-    for key in ["refresh_token", "id_token"] {
-        if let Some(serde_json::Value::String(t)) = token.fields.get(key) {
-            diag::protect_token(t);
+    let answer = response::interpret(reply.status, reply.content_type.as_deref(), &reply.body);
+    if let Ok(token) = &answer {
+        diag::protect_token(&token.access_token);
+        for key in ["refresh_token", "id_token"] {
+            if let Some(serde_json::Value::String(t)) = token.fields.get(key) {
+                diag::protect_token(t);
+            }
         }
     }
-    Ok(token)
+    if diag::is_verbose() {
+        diag::verbose(&format!("< {}", redact::body(&reply.body)));
+    }
+    answer
 }
 
 #[cfg(test)]

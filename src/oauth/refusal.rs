@@ -6,6 +6,7 @@ use crate::error::{Exit, Failure};
 use crate::http::Reply;
 use crate::oauth::client_auth::Attempt;
 use crate::oauth::response::{OAuthError, Rejection};
+use crate::redact;
 
 /// The error for a request that got no token: the last answer, and the first
 /// one too when `auto` tried twice.
@@ -50,7 +51,8 @@ pub fn report(refusals: &[(Attempt, Rejection)], last: &Reply) -> Failure {
     }
     if let (Some(location), 300..=399) = (&last.location, last.status) {
         failure = failure.detail(format!(
-            "the redirect pointed to {location}; use that URL with -u if it is right"
+            "the redirect pointed to {}; use that URL with -u if it is right",
+            redact::server_text(location)
         ));
     }
     match final_rejection.oauth().and_then(hint) {

@@ -229,10 +229,11 @@ fn oauth_error(fields: &Map<String, Value>) -> Option<OAuthError> {
         Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
         _ => None,
     };
+    // The description and URI are only shown, and may quote a token.
     Some(OAuthError {
         error: text("error")?,
-        description: text("error_description"),
-        uri: text("error_uri"),
+        description: text("error_description").map(|d| redact::server_text(&d)),
+        uri: text("error_uri").map(|u| redact::server_text(&u)),
     })
 }
 
@@ -299,7 +300,7 @@ mod tests {
         crate::diag::protect_secret("response-test-secret-4e1d");
         let body = format!(
             "{}response-test-secret-4e1d and more",
-            "x".repeat(redact::EXCERPT_CHARS - 10)
+            "x ".repeat((redact::EXCERPT_CHARS - 10) / 2)
         );
         let r = interpret(400, Some("text/plain"), body.as_bytes()).unwrap_err();
         let Rejection::Refused {

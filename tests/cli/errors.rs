@@ -151,3 +151,50 @@ fn an_empty_scope_is_refused() {
         );
     }
 }
+
+#[test]
+fn a_secret_taken_for_an_option_is_not_echoed_by_the_usage_error() {
+    let tmp = TempDir::new();
+    let dashed = format!("--{SECRET}");
+    for args in [
+        vec![
+            "--client-secret",
+            dashed.as_str(),
+            "-u",
+            "http://127.0.0.1:9/t",
+        ],
+        vec![
+            "config",
+            "show",
+            "--client-secret",
+            dashed.as_str(),
+            "--nope",
+        ],
+    ] {
+        let out = run(tokn(&tmp).args(&args));
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.starts_with("tokn: error: "), "{}", out.stderr);
+        assert!(!out.stderr.contains(SECRET), "{}", out.stderr);
+    }
+}
+
+#[test]
+fn help_never_shows_the_value_of_an_environment_variable() {
+    let tmp = TempDir::new();
+    let mut cmd = tokn(&tmp);
+    cmd.arg("--help");
+    // Every TOKN_ variable the help names, set to something secret.
+    let help = run(tokn(&tmp).arg("--help")).stdout;
+    let names: Vec<String> = help
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| w.starts_with("TOKN_"))
+        .map(str::to_string)
+        .collect();
+    assert!(names.len() > 10, "{help}");
+    for name in &names {
+        cmd.env(name, format!("https://u:{SECRET}@idp.example/t"));
+    }
+    let out = run(&mut cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stdout.contains(SECRET), "{}", out.stdout);
+}

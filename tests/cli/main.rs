@@ -23,6 +23,7 @@ mod interop_selftest;
 #[allow(dead_code)] // the --verify tests use the rest once --issuer exists
 mod jwt;
 mod kubectl;
+mod leaks;
 mod network;
 mod output;
 mod profiles;

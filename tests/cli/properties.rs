@@ -1,9 +1,10 @@
 //! Bounded property tests of the functions that take untrusted input: the token
 //! endpoint's answer (`interpret`), and the `-d`, `-s`, `-H` and
-//! `--header-pattern` values. They check what the fuzz targets in `fuzz/` check,
-//! with a fixed number of cases, so that every CI run exercises them: no panic on
-//! any input, parse → encode round trips, no control character in any output
-//! but its final newline, no token with a non-printable character.
+//! `--header-pattern` values, and the redaction filter. They check what the fuzz
+//! targets in `fuzz/` check, with a fixed number of cases, so that every CI run
+//! exercises them: no panic on any input, parse → encode round trips, no control
+//! character in any output but its final newline, no token with a non-printable
+//! character, no planted secret and no long token-like run in what is shown.
 
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
@@ -166,6 +167,32 @@ fn pattern() -> impl Strategy<Value = String> {
     prop_oneof![vec(piece, 0..6).prop_map(|p| p.concat()), any::<String>()]
 }
 
+/// A secret planted in a text (see `Plant` in fuzz/src/lib.rs): secrets with
+/// the characters encodings change, and the control characters files leave.
+fn plant() -> impl Strategy<Value = checks::Plant> {
+    let secret = prop_oneof![
+        "[a-zA-Z0-9]{4,20}",
+        "[a-zA-Z0-9/+= %&\\\"é😀-]{4,20}",
+        "[a-z0-9]{4,12}[\t\n\r]{1,2}[a-z0-9]{0,8}",
+        tricky_text(),
+    ];
+    let how = (
+        prop_oneof![Just(b'r'), Just(b'f'), Just(b'b'), Just(b'j')],
+        prop_oneof![Just(b'n'), Just(b'j'), Just(b'f')],
+        vec(any::<u8>(), 2..64),
+    )
+        .prop_map(|(inner, outer, rest)| [vec![inner, outer], rest].concat());
+    (secret, "[a-z -]{1,10}", how, tricky_text(), tricky_text()).prop_map(
+        |(secret, client_id, how, before, after)| checks::Plant {
+            secret,
+            client_id,
+            how,
+            before,
+            after,
+        },
+    )
+}
+
 // ---------------------------------------------------------------------------
 // The properties
 // ---------------------------------------------------------------------------
@@ -282,6 +309,29 @@ proptest! {
                 prop_assert!(!message.is_empty());
                 prop_assert!(!tokn::diag::clean(&message).chars().any(char::is_control));
             }
+        }
+    }
+
+    #[test]
+    fn a_planted_secret_never_comes_out_of_the_filter(plant in plant()) {
+        checks::assert_plant_redacted(&plant);
+    }
+
+    #[test]
+    fn excerpts_and_shown_fields_hold_no_long_token_run(
+        status in prop_oneof![Just(200u16), Just(400), 100u16..600],
+        body in prop_oneof![body(), "[ -~]{0,8}[A-Za-z0-9_=+-]{28,40}[ -~]{0,8}".prop_map(String::into_bytes)],
+    ) {
+        match interpret(status, Some("text/plain"), &body) {
+            Err(Rejection::Refused { excerpt: Some(text), .. }) => checks::assert_no_long_runs(&text),
+            Err(Rejection::Unusable { reason, .. }) => checks::assert_no_long_runs(&reason),
+            _ => {}
+        }
+        if let Err(rejection) = interpret(status, None, &body)
+            && let Some(oauth) = rejection.oauth()
+        {
+            checks::assert_no_long_runs(oauth.description.as_deref().unwrap_or_default());
+            checks::assert_no_long_runs(oauth.uri.as_deref().unwrap_or_default());
         }
     }
 
