@@ -17,6 +17,17 @@ use crate::obtain::obtain;
 use crate::options::SECRET_KEYS;
 use crate::settings::Settings;
 
+/// The variables of the SPEC that carry a grant's secret inputs; with the
+/// secret config keys' variables, they are not handed to the command.
+const SECRET_VARIABLES: &[&str] = &[
+    "TOKN_CLIENT_SECRET",
+    "TOKN_PASSWORD",
+    "TOKN_REFRESH_TOKEN",
+    "TOKN_ASSERTION",
+    "TOKN_SUBJECT_TOKEN",
+    "TOKN_ACTOR_TOKEN",
+];
+
 /// `--env-var` must be a name every shell and program can read.
 pub fn check_name(name: &str) -> Result<()> {
     let mut chars = name.chars();
@@ -43,6 +54,9 @@ pub fn run(settings: &Settings, var: &str, command: &[OsString]) -> Result<ExitC
     cmd.args(args).env(var, &got.token.access_token);
     for key in SECRET_KEYS {
         cmd.env_remove(format!("TOKN_{}", key.to_ascii_uppercase()));
+    }
+    for name in SECRET_VARIABLES {
+        cmd.env_remove(name);
     }
     start(cmd, program)
 }

@@ -208,7 +208,7 @@ fn commands(cmd: &clap::Command) -> Roff {
             " [OPTIONS] [--env-var NAME] -- COMMAND [ARGS...] gets a token, from the cache \
          when it can, and runs COMMAND in tokn's place (on Unix the same process, so signals \
          reach it directly) with the token in TOKN_ACCESS_TOKEN or NAME and tokn's standard \
-         streams. tokn's secret variables (TOKN_CLIENT_SECRET) are not passed on. The exit \
+         streams. The variables that carry a secret (TOKN_CLIENT_SECRET, TOKN_PASSWORD, TOKN_REFRESH_TOKEN, TOKN_ASSERTION, TOKN_SUBJECT_TOKEN, TOKN_ACTOR_TOKEN) are not passed on. The exit \
          status is the command's; when no token could be had the command is not run and the \
          status is tokn's own, and a command that cannot be started is exit status 2.",
         ),

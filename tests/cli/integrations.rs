@@ -253,14 +253,21 @@ fn exec_replaces_tokn_so_a_signal_ends_the_command_itself() {
 fn exec_sets_the_variable_and_not_the_secret() {
     let server = serve(&token_json(600));
     let tmp = TempDir::new();
-    let out = exec_sh(
-        &server,
-        &tmp,
-        &[],
-        r#"printf '%s|%s' "$TOKN_ACCESS_TOKEN" "${TOKN_CLIENT_SECRET-no secret}""#,
-    );
+    let out = run(exec(&tmp, &server.url("/t"))
+        .env("TOKN_PASSWORD", "pw-canary-1")
+        .env("TOKN_REFRESH_TOKEN", "rt-canary-2")
+        .env("TOKN_SCOPE", "kept")
+        .args(["--", "sh", "-c"])
+        .arg(r#"printf '%s|%s|%s' "$TOKN_ACCESS_TOKEN" "${TOKN_CLIENT_SECRET-no secret}" "$TOKN_SCOPE"; env"#));
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(out.stdout, format!("{TOKEN}|no secret"));
+    assert!(
+        out.stdout.starts_with(&format!("{TOKEN}|no secret|kept")),
+        "{}",
+        out.stdout
+    );
+    for canary in [SECRET, "pw-canary-1", "rt-canary-2"] {
+        assert!(!out.stdout.contains(canary), "{}", out.stdout);
+    }
     let out = exec_sh(
         &server,
         &tmp,
