@@ -154,7 +154,8 @@ pub struct ExecArgs {
     /// The command to run and its arguments, after --
     ///
     /// It runs in place of tokn, with its standard streams, and tokn exits with its exit
-    /// status. Variables that carry a secret (TOKN_CLIENT_SECRET, TOKN_PASSWORD…) are not passed on.
+    /// status. Variables that carry a secret (TOKN_CLIENT_SECRET, TOKN_PASSWORD…) are not
+    /// passed on.
     #[arg(last = true, required = true, value_name = "COMMAND", value_hint = ValueHint::CommandWithArguments)]
     pub command: Vec<OsString>,
 }
