@@ -1,9 +1,9 @@
 # Shared set-up for bench/run.sh and bench/profile.sh. Source it; do not run it.
 # shellcheck shell=bash disable=SC2034 # (variables used by the scripts that source it)
 #
-# It installs the tools from Debian's packages when they are missing, makes a throwaway CA and
-# server certificate for 127.0.0.1, and starts nginx on free ports of 127.0.0.1 as a fake token
-# endpoint (HTTP and HTTPS). Everything it writes goes to one temporary directory, removed on
+# It installs the tools from Debian's packages when they are missing, makes a throwaway CA, a
+# server certificate for 127.0.0.1 and a client certificate, and starts nginx on free ports of
+# 127.0.0.1 as a fake token endpoint (HTTP, HTTPS, and HTTPS that requires a client certificate). Everything it writes goes to one temporary directory, removed on
 # exit; nginx is stopped by its PID on exit.
 #
 # Knobs (environment):
@@ -150,12 +150,21 @@ bench_make_certs() {
             -set_serial "0x$(openssl rand -hex 8)" -days 2 \
             -extfile "$BENCH_DIR/server-ext.cnf" -extensions server \
             -out "$d/server.pem" 2>>"$d/openssl.log"
+        openssl req -new "${key[@]}" -nodes -subj '/CN=bench-client' \
+            -config "$BENCH_DIR/server-ext.cnf" \
+            -keyout "$d/client.key" -out "$d/client.csr" 2>>"$d/openssl.log"
+        openssl x509 -req -in "$d/client.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+            -set_serial "0x$(openssl rand -hex 8)" -days 2 \
+            -extfile "$BENCH_DIR/server-ext.cnf" -extensions client \
+            -out "$d/client.pem" 2>>"$d/openssl.log"
     ) || {
         cat "$d/openssl.log" >&2
         bench_die "openssl could not make the test certificates"
     }
     chmod 0644 "$d/ca.pem"
     BENCH_CA=$d/ca.pem
+    BENCH_CLIENT_CERT=$d/client.pem
+    BENCH_CLIENT_KEY=$d/client.key
 }
 
 # --- nginx ---------------------------------------------------------------------------------------
@@ -174,7 +183,7 @@ bench_free_port() {
 }
 
 bench_write_nginx_conf() {
-    local prefix=$1 http=$2 https=$3 user=
+    local prefix=$1 http=$2 https=$3 mtls=$4 user=
     if ((EUID == 0)); then
         if getent group nogroup >/dev/null 2>&1; then user='user nobody nogroup;'; else user='user nobody;'; fi
     fi
@@ -182,20 +191,22 @@ bench_write_nginx_conf() {
     # The JSON goes inside a single-quoted nginx string: it must hold neither ' nor \.
     [[ $json != *[\'\\]* ]] || bench_die "the token JSON cannot hold ' or \\"
     sed -e "s|@PREFIX@|$prefix|g" -e "s|@HTTP_PORT@|$http|g" -e "s|@HTTPS_PORT@|$https|g" \
+        -e "s|@MTLS_PORT@|$mtls|g" \
         -e "s|@USER_DIRECTIVE@|$user|g" -e "s|@TOKEN_JSON@|$json|g" \
         "$BENCH_DIR/nginx.conf.in" >"$prefix/nginx.conf"
 }
 
-# Sets BENCH_HTTP_URL, BENCH_HTTPS_URL and BENCH_ACCESS_LOG.
+# Sets BENCH_HTTP_URL, BENCH_HTTPS_URL, BENCH_MTLS_URL and BENCH_ACCESS_LOG.
 bench_start_nginx() {
-    local prefix=$BENCH_TMP/nginx attempt http https i code1 code2
+    local prefix=$BENCH_TMP/nginx attempt http https mtls i code1 code2 code3
     mkdir -p "$prefix"
-    cp "$BENCH_TMP/pki/server.pem" "$BENCH_TMP/pki/server.key" "$prefix/"
+    cp "$BENCH_TMP/pki/server.pem" "$BENCH_TMP/pki/server.key" "$BENCH_TMP/pki/ca.pem" "$prefix/"
     for attempt in 1 2 3 4 5; do
         http=$(bench_free_port)
         https=$(bench_free_port)
-        [[ $http != "$https" ]] || continue
-        bench_write_nginx_conf "$prefix" "$http" "$https"
+        mtls=$(bench_free_port)
+        [[ $http != "$https" && $mtls != "$http" && $mtls != "$https" ]] || continue
+        bench_write_nginx_conf "$prefix" "$http" "$https" "$mtls"
         : >"$prefix/error.log"
         nginx -p "$prefix" -e "$prefix/error.log" -c "$prefix/nginx.conf" -g 'daemon off;' \
             </dev/null >"$prefix/stdout.log" 2>&1 &
@@ -209,11 +220,15 @@ bench_start_nginx() {
             code1=$(curl -q -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$http/token" || true)
             code2=$(curl -q -s -o /dev/null -w '%{http_code}' -X POST --cacert "$BENCH_CA" \
                 "https://127.0.0.1:$https/token" || true)
-            if [[ $code1 == 200 && $code2 == 200 ]]; then
+            code3=$(curl -q -s -o /dev/null -w '%{http_code}' -X POST --cacert "$BENCH_CA" \
+                --cert "$BENCH_CLIENT_CERT" --key "$BENCH_CLIENT_KEY" \
+                "https://127.0.0.1:$mtls/token" || true)
+            if [[ $code1 == 200 && $code2 == 200 && $code3 == 200 ]]; then
                 BENCH_HTTP_URL=http://127.0.0.1:$http/token
                 BENCH_HTTPS_URL=https://127.0.0.1:$https/token
+                BENCH_MTLS_URL=https://127.0.0.1:$mtls/token
                 BENCH_ACCESS_LOG=$prefix/access.log
-                bench_log "nginx (pid $BENCH_NGINX_PID) answers on $BENCH_HTTP_URL and $BENCH_HTTPS_URL"
+                bench_log "nginx (pid $BENCH_NGINX_PID) answers on $BENCH_HTTP_URL, $BENCH_HTTPS_URL and $BENCH_MTLS_URL (client certificate)"
                 return 0
             fi
             sleep 0.05
@@ -226,7 +241,7 @@ bench_start_nginx() {
             continue
         fi
         cat "$prefix/stdout.log" "$prefix/error.log" >&2 || true
-        bench_die "nginx did not start (or did not answer 200 on /token)"
+        bench_die "nginx did not start (or did not answer 200 on /token, with a client certificate on the mTLS port)"
     done
     bench_die "nginx could not bind free ports after 5 attempts"
 }

@@ -73,7 +73,10 @@ CURL=$(command -v curl)
 JQ=$(command -v jq)
 HTTP=$BENCH_HTTP_URL
 HTTPS=$BENCH_HTTPS_URL
+MTLS=$BENCH_MTLS_URL
 CA=$BENCH_CA
+CERT=$BENCH_CLIENT_CERT
+CKEY=$BENCH_CLIENT_KEY
 ID=$BENCH_CLIENT_ID
 SF=$BENCH_SECRET_FILE
 
@@ -88,13 +91,17 @@ cmd_set() {
 }
 cmd_set curl_http "${CURL_BASE[@]}" "$HTTP"
 cmd_set curl_https "${CURL_BASE[@]}" --cacert "$CA" "$HTTPS"
+cmd_set curl_mtls "${CURL_BASE[@]}" --cacert "$CA" --cert "$CERT" --key "$CKEY" "$MTLS"
 cmd_set jq "$JQ" -r .access_token
 cmd_set floor "$(command -v true)"
 PIPE_HTTP="${CMD[curl_http]} | ${CMD[jq]}"
 PIPE_HTTPS="${CMD[curl_https]} | ${CMD[jq]}"
+PIPE_MTLS="${CMD[curl_mtls]} | ${CMD[jq]}"
 if ((CURL_ONLY == 0)); then
     cmd_set tokn_http "$TOKN" -u "$HTTP" -i "$ID" --client-secret-file "$SF" --no-cache
     cmd_set tokn_https "$TOKN" -u "$HTTPS" -i "$ID" --client-secret-file "$SF" --cacert "$CA" --no-cache
+    cmd_set tokn_mtls "$TOKN" -u "$MTLS" -i "$ID" --client-secret-file "$SF" --cacert "$CA" \
+        --cert "$CERT" --key "$CKEY" --no-cache
     cmd_set tokn_cached_http "$TOKN" -u "$HTTP" -i "$ID" --client-secret-file "$SF"
     cmd_set tokn_cached_https "$TOKN" -u "$HTTPS" -i "$ID" --client-secret-file "$SF" --cacert "$CA"
     cmd_set tokn_cached_profile "$TOKN" --config "$PROFILES" -p p3
@@ -131,8 +138,10 @@ expect() {
 }
 expect curl_http "$BENCH_TOKEN_JSON"
 expect curl_https "$BENCH_TOKEN_JSON"
+expect curl_mtls "$BENCH_TOKEN_JSON"
 [[ $(sh -c "$PIPE_HTTP") == "$BENCH_TOKEN" ]] || bench_die "curl | jq over http did not print the token"
 [[ $(sh -c "$PIPE_HTTPS") == "$BENCH_TOKEN" ]] || bench_die "curl | jq over https did not print the token"
+[[ $(sh -c "$PIPE_MTLS") == "$BENCH_TOKEN" ]] || bench_die "curl | jq with a client certificate did not print the token"
 
 CACHE_HIT_HTTP=n/a
 CACHE_HIT_HTTPS=n/a
@@ -140,6 +149,7 @@ CACHE_HIT_PROFILE=n/a
 if ((CURL_ONLY == 0)); then
     expect tokn_http "$BENCH_TOKEN"
     expect tokn_https "$BENCH_TOKEN"
+    expect tokn_mtls "$BENCH_TOKEN"
     if [[ -n $(find "$T/cache-unused" -mindepth 1 -print -quit) ]]; then
         bench_log "warning: tokn --no-cache wrote to TOKN_CACHE_DIR: $(find "$T/cache-unused" -mindepth 1 | head -n 5 | tr '\n' ' ')"
     fi
@@ -159,9 +169,10 @@ if ((CURL_ONLY == 0)); then
 fi
 
 if ((CURL_ONLY == 0)); then
-    KEYS=(tokn_http curl_http tokn_https curl_https tokn_cached_http tokn_cached_https tokn_cached_profile)
+    KEYS=(tokn_http curl_http tokn_https curl_https tokn_mtls curl_mtls tokn_cached_http tokn_cached_https
+        tokn_cached_profile)
 else
-    KEYS=(curl_http curl_https)
+    KEYS=(curl_http curl_https curl_mtls)
 fi
 
 # --- instructions per run (callgrind) -------------------------------------------------------------------
@@ -198,6 +209,7 @@ for i in $(seq "$CG_RUNS"); do callgrind_count "$T/cg/jq.$i" ${CMD[jq]} <"$T/tok
 INSTR[jq]=$(median <"$T/cg/jq.counts")
 INSTR[pipe_http]=$((${INSTR[curl_http]%.*} + ${INSTR[jq]%.*}))
 INSTR[pipe_https]=$((${INSTR[curl_https]%.*} + ${INSTR[jq]%.*}))
+INSTR[pipe_mtls]=$((${INSTR[curl_mtls]%.*} + ${INSTR[jq]%.*}))
 
 # --- peak RSS (/usr/bin/time -v) ------------------------------------------------------------------------
 # rss_kib [<stdin] CMD...: prints the peak RSS of one run in KiB.
@@ -222,6 +234,7 @@ RSS[jq]=$(for i in $(seq "$RSS_RUNS"); do rss_kib ${CMD[jq]} <"$T/token.json"; d
 # Both processes of the pipeline are alive at the same time: their peaks add up.
 RSS[pipe_http]=$((${RSS[curl_http]%.*} + ${RSS[jq]%.*}))
 RSS[pipe_https]=$((${RSS[curl_https]%.*} + ${RSS[jq]%.*}))
+RSS[pipe_mtls]=$((${RSS[curl_mtls]%.*} + ${RSS[jq]%.*}))
 
 # --- wall time (hyperfine) ------------------------------------------------------------------------------
 declare -A WALL
@@ -251,6 +264,7 @@ TOKN_CACHE_DIR=$T/cache hyperfine -N --style basic --warmup "$WARMUP" --min-runs
 # The pipeline needs a shell: hyperfine runs it with sh -c and subtracts sh's start-up time.
 hyperfine --shell=sh --style basic --warmup "$WARMUP" --min-runs "$MIN_RUNS" \
     --export-json "$T/hf-pipe.json" -n pipe_http "$PIPE_HTTP" -n pipe_https "$PIPE_HTTPS" \
+    -n pipe_mtls "$PIPE_MTLS" \
     >"$T/hf-pipe.log" 2>&1 || {
     cat "$T/hf-pipe.log" >&2
     bench_die "hyperfine failed (pipeline)"
@@ -338,6 +352,7 @@ scenario_rows() {
 }
 scenario_rows "http" tokn_http curl_http pipe_http 0.5 1.0
 scenario_rows "https" tokn_https curl_https pipe_https 1.0 1.0
+scenario_rows "https, client cert" tokn_mtls curl_mtls pipe_mtls 1.0 1.0
 
 # cached_rows LABEL TOKN-KEY CURL-KEY PIPE-KEY CACHE-HIT
 cached_rows() {
@@ -427,6 +442,7 @@ echo "instructions: callgrind, median of $CG_RUNS runs, whole process incl. dyna
 echo "wall median: hyperfine, $WARMUP warm-up runs, >= $MIN_RUNS runs; tokn and curl run without a shell (-N);"
 echo "  curl|jq runs with sh -c, hyperfine subtracting sh's start-up."
 echo "peak RSS: /usr/bin/time -v maximum resident set size, median of $RSS_RUNS runs; curl|jq = curl + jq (both alive at once)."
+echo "https, client cert: mutual TLS, nginx requiring a client certificate from the bench CA (tokn --cert/--key, curl --cert/--key)."
 echo "cached: tokn with a warm cache (TOKN_CACHE_DIR in a temp dir), compared with a curl fetch on the same scheme."
 echo "binary: tokn's stripped release binary; curl column = /usr/bin/curl plus every shared library it loads$(
     ((CURL_ONLY == 0)) && printf ' (tokn loads %s of shared libraries besides)' "$(fmt size "$TOKN_CLOSURE_EXTRA")"

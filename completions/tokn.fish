@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tokn_global_optspecs
-    string join \n v/verbose q/quiet config= p/profile= u/token-url= i/client-id= client-secret= client-secret-file= client-secret-cmd= s/scope= d/data= H/header= grant-type= auth= f/format= header-name= header-pattern= timeout= retry= cacert= k/insecure allow-http no-cache refresh min-ttl= h/help V/version
+    string join \n v/verbose q/quiet config= p/profile= u/token-url= issuer= i/client-id= client-secret= client-secret-file= client-secret-cmd= s/scope= d/data= H/header= grant-type= auth= signing-key= signing-key-id= jwt-alg= jwt-audience= cert= key= f/format= header-name= header-pattern= timeout= retry= cacert= k/insecure allow-http no-cache refresh min-ttl= h/help V/version
 end
 
 function __fish_tokn_needs_command
@@ -27,6 +27,7 @@ end
 complete -c tokn -n "__fish_tokn_needs_command" -l config -d 'The config file [default: ~/.config/tokn/config.toml]' -r -F
 complete -c tokn -n "__fish_tokn_needs_command" -s p -l profile -d 'The profile of the config file to use [default: the profile named default]' -r -f
 complete -c tokn -n "__fish_tokn_needs_command" -s u -l token-url -d 'The token endpoint' -r -f
+complete -c tokn -n "__fish_tokn_needs_command" -l issuer -d 'The issuer: read the token endpoint from its metadata (OpenID or RFC 8414)' -r -f
 complete -c tokn -n "__fish_tokn_needs_command" -s i -l client-id -d 'The client ID' -r -f
 complete -c tokn -n "__fish_tokn_needs_command" -l client-secret -d 'The client secret (others can see it in ps: prefer the env, a file or the prompt)' -r -f
 complete -c tokn -n "__fish_tokn_needs_command" -l client-secret-file -d 'Read the client secret from a file (\'-\' for standard input)' -r -F
@@ -35,10 +36,30 @@ complete -c tokn -n "__fish_tokn_needs_command" -s s -l scope -d 'A scope to ask
 complete -c tokn -n "__fish_tokn_needs_command" -s d -l data -d 'An extra form field, such as audience=… or resource=…; repeatable' -r -f
 complete -c tokn -n "__fish_tokn_needs_command" -s H -l header -d 'An extra header on the token request; repeatable' -r -f
 complete -c tokn -n "__fish_tokn_needs_command" -l grant-type -d 'The grant type [default: client_credentials]' -r -f
-complete -c tokn -n "__fish_tokn_needs_command" -l auth -d 'How the client authenticates [default: auto]' -r -f -a "auto\t'Basic, then the same request once more with post if the answer is 400 or 401'
+complete -c tokn -n "__fish_tokn_needs_command" -l auth -d 'How the client authenticates [default: auto]' -r -f -a "auto\t'private_key_jwt with --signing-key; tls with only --cert; else basic, then post'
 basic\t'An HTTP Basic header with the form-urlencoded ID and secret (RFC 6749 2.3.1)'
 post\t'client_id and client_secret in the form body'
-none\t'client_id alone in the form body, for a public client: no secret'"
+none\t'client_id alone in the form body, for a public client: no secret'
+private_key_jwt\t'A JWT signed with --signing-key (RFC 7523 2.2)'
+client_secret_jwt\t'A JWT signed with the client secret (HS256)'
+tls\t'The --cert client certificate (RFC 8705); client_id in the body, no secret'"
+complete -c tokn -n "__fish_tokn_needs_command" -l signing-key -d 'The PEM private key that signs the client assertion (private_key_jwt)' -r -F
+complete -c tokn -n "__fish_tokn_needs_command" -l signing-key-id -d 'The kid header of the client assertion, the key\'s ID at the server' -r -f
+complete -c tokn -n "__fish_tokn_needs_command" -l jwt-alg -d 'The algorithm of the client assertion [default: from the key]' -r -f -a "RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+EdDSA\t''
+HS256\t''
+HS384\t''
+HS512\t''"
+complete -c tokn -n "__fish_tokn_needs_command" -l jwt-audience -d 'The aud claim of the client assertion [default: the token URL]' -r -f
+complete -c tokn -n "__fish_tokn_needs_command" -l cert -d 'A client certificate chain (PEM) for mutual TLS' -r -F
+complete -c tokn -n "__fish_tokn_needs_command" -l key -d 'The private key (PEM) of the --cert certificate' -r -F
 complete -c tokn -n "__fish_tokn_needs_command" -s f -l format -d 'What to print on standard output [default: raw]' -r -f -a "raw\t'The access token and a newline'
 json\t'Every field of the answer as one JSON object, with expires_at'
 header\t'\'Authorization: Bearer TOKEN\', for curl -H @- or curl -H "$(tokn -f header)"'
@@ -99,6 +120,7 @@ complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcom
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No warnings on stderr (errors still print)'
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s u -l token-url -d 'The token endpoint' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l issuer -d 'The issuer: read the token endpoint from its metadata (OpenID or RFC 8414)' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s i -l client-id -d 'The client ID' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l client-secret -d 'The client secret (others can see it in ps: prefer the env, a file or the prompt)' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l client-secret-file -d 'Read the client secret from a file (\'-\' for standard input)' -r -F
@@ -107,10 +129,30 @@ complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcom
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s d -l data -d 'An extra form field, such as audience=… or resource=…; repeatable' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s H -l header -d 'An extra header on the token request; repeatable' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l grant-type -d 'The grant type [default: client_credentials]' -r -f
-complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l auth -d 'How the client authenticates [default: auto]' -r -f -a "auto\t'Basic, then the same request once more with post if the answer is 400 or 401'
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l auth -d 'How the client authenticates [default: auto]' -r -f -a "auto\t'private_key_jwt with --signing-key; tls with only --cert; else basic, then post'
 basic\t'An HTTP Basic header with the form-urlencoded ID and secret (RFC 6749 2.3.1)'
 post\t'client_id and client_secret in the form body'
-none\t'client_id alone in the form body, for a public client: no secret'"
+none\t'client_id alone in the form body, for a public client: no secret'
+private_key_jwt\t'A JWT signed with --signing-key (RFC 7523 2.2)'
+client_secret_jwt\t'A JWT signed with the client secret (HS256)'
+tls\t'The --cert client certificate (RFC 8705); client_id in the body, no secret'"
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l signing-key -d 'The PEM private key that signs the client assertion (private_key_jwt)' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l signing-key-id -d 'The kid header of the client assertion, the key\'s ID at the server' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l jwt-alg -d 'The algorithm of the client assertion [default: from the key]' -r -f -a "RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+EdDSA\t''
+HS256\t''
+HS384\t''
+HS512\t''"
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l jwt-audience -d 'The aud claim of the client assertion [default: the token URL]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l cert -d 'A client certificate chain (PEM) for mutual TLS' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -l key -d 'The private key (PEM) of the --cert certificate' -r -F
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s f -l format -d 'What to print on standard output [default: raw]' -r -f -a "raw\t'The access token and a newline'
 json\t'Every field of the answer as one JSON object, with expires_at'
 header\t'\'Authorization: Bearer TOKEN\', for curl -H @- or curl -H "$(tokn -f header)"'
@@ -134,6 +176,7 @@ complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcom
 complete -c tokn -n "__fish_tokn_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tokn -n "__fish_tokn_using_subcommand exec" -l env-var -d 'The environment variable that carries the token to the command' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand exec" -s u -l token-url -d 'The token endpoint' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l issuer -d 'The issuer: read the token endpoint from its metadata (OpenID or RFC 8414)' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand exec" -s i -l client-id -d 'The client ID' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand exec" -l client-secret -d 'The client secret (others can see it in ps: prefer the env, a file or the prompt)' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand exec" -l client-secret-file -d 'Read the client secret from a file (\'-\' for standard input)' -r -F
@@ -142,10 +185,30 @@ complete -c tokn -n "__fish_tokn_using_subcommand exec" -s s -l scope -d 'A scop
 complete -c tokn -n "__fish_tokn_using_subcommand exec" -s d -l data -d 'An extra form field, such as audience=… or resource=…; repeatable' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand exec" -s H -l header -d 'An extra header on the token request; repeatable' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand exec" -l grant-type -d 'The grant type [default: client_credentials]' -r -f
-complete -c tokn -n "__fish_tokn_using_subcommand exec" -l auth -d 'How the client authenticates [default: auto]' -r -f -a "auto\t'Basic, then the same request once more with post if the answer is 400 or 401'
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l auth -d 'How the client authenticates [default: auto]' -r -f -a "auto\t'private_key_jwt with --signing-key; tls with only --cert; else basic, then post'
 basic\t'An HTTP Basic header with the form-urlencoded ID and secret (RFC 6749 2.3.1)'
 post\t'client_id and client_secret in the form body'
-none\t'client_id alone in the form body, for a public client: no secret'"
+none\t'client_id alone in the form body, for a public client: no secret'
+private_key_jwt\t'A JWT signed with --signing-key (RFC 7523 2.2)'
+client_secret_jwt\t'A JWT signed with the client secret (HS256)'
+tls\t'The --cert client certificate (RFC 8705); client_id in the body, no secret'"
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l signing-key -d 'The PEM private key that signs the client assertion (private_key_jwt)' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l signing-key-id -d 'The kid header of the client assertion, the key\'s ID at the server' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l jwt-alg -d 'The algorithm of the client assertion [default: from the key]' -r -f -a "RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+EdDSA\t''
+HS256\t''
+HS384\t''
+HS512\t''"
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l jwt-audience -d 'The aud claim of the client assertion [default: the token URL]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l cert -d 'A client certificate chain (PEM) for mutual TLS' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand exec" -l key -d 'The private key (PEM) of the --cert certificate' -r -F
 complete -c tokn -n "__fish_tokn_using_subcommand exec" -s f -l format -d 'What to print on standard output [default: raw]' -r -f -a "raw\t'The access token and a newline'
 json\t'Every field of the answer as one JSON object, with expires_at'
 header\t'\'Authorization: Bearer TOKEN\', for curl -H @- or curl -H "$(tokn -f header)"'
@@ -168,6 +231,7 @@ complete -c tokn -n "__fish_tokn_using_subcommand exec" -s v -l verbose -d 'Prin
 complete -c tokn -n "__fish_tokn_using_subcommand exec" -s q -l quiet -d 'No warnings on stderr (errors still print)'
 complete -c tokn -n "__fish_tokn_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tokn -n "__fish_tokn_using_subcommand inspect" -s u -l token-url -d 'The token endpoint' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l issuer -d 'The issuer: read the token endpoint from its metadata (OpenID or RFC 8414)' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand inspect" -s i -l client-id -d 'The client ID' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l client-secret -d 'The client secret (others can see it in ps: prefer the env, a file or the prompt)' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l client-secret-file -d 'Read the client secret from a file (\'-\' for standard input)' -r -F
@@ -176,10 +240,30 @@ complete -c tokn -n "__fish_tokn_using_subcommand inspect" -s s -l scope -d 'A s
 complete -c tokn -n "__fish_tokn_using_subcommand inspect" -s d -l data -d 'An extra form field, such as audience=… or resource=…; repeatable' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand inspect" -s H -l header -d 'An extra header on the token request; repeatable' -r -f
 complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l grant-type -d 'The grant type [default: client_credentials]' -r -f
-complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l auth -d 'How the client authenticates [default: auto]' -r -f -a "auto\t'Basic, then the same request once more with post if the answer is 400 or 401'
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l auth -d 'How the client authenticates [default: auto]' -r -f -a "auto\t'private_key_jwt with --signing-key; tls with only --cert; else basic, then post'
 basic\t'An HTTP Basic header with the form-urlencoded ID and secret (RFC 6749 2.3.1)'
 post\t'client_id and client_secret in the form body'
-none\t'client_id alone in the form body, for a public client: no secret'"
+none\t'client_id alone in the form body, for a public client: no secret'
+private_key_jwt\t'A JWT signed with --signing-key (RFC 7523 2.2)'
+client_secret_jwt\t'A JWT signed with the client secret (HS256)'
+tls\t'The --cert client certificate (RFC 8705); client_id in the body, no secret'"
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l signing-key -d 'The PEM private key that signs the client assertion (private_key_jwt)' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l signing-key-id -d 'The kid header of the client assertion, the key\'s ID at the server' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l jwt-alg -d 'The algorithm of the client assertion [default: from the key]' -r -f -a "RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+EdDSA\t''
+HS256\t''
+HS384\t''
+HS512\t''"
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l jwt-audience -d 'The aud claim of the client assertion [default: the token URL]' -r -f
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l cert -d 'A client certificate chain (PEM) for mutual TLS' -r -F
+complete -c tokn -n "__fish_tokn_using_subcommand inspect" -l key -d 'The private key (PEM) of the --cert certificate' -r -F
 complete -c tokn -n "__fish_tokn_using_subcommand inspect" -s f -l format -d 'What to print on standard output [default: raw]' -r -f -a "raw\t'The access token and a newline'
 json\t'Every field of the answer as one JSON object, with expires_at'
 header\t'\'Authorization: Bearer TOKEN\', for curl -H @- or curl -H "$(tokn -f header)"'

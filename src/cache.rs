@@ -46,6 +46,9 @@ pub struct Entry {
     pub scopes: Vec<String>,
     /// For `--auth auto`: the attempt that worked, tried first next time.
     pub method: Option<String>,
+    /// The `--issuer` the token URL was discovered from, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
     pub expires_at: u64,
     /// The provider's answer, every field.
     pub answer: Map<String, Value>,
@@ -67,6 +70,7 @@ impl Entry {
             client_id,
             scopes,
             method,
+            issuer: None,
             expires_at,
             answer,
         }
@@ -91,7 +95,11 @@ impl Entry {
     /// Whether this entry was stored for the same endpoint and client: a file
     /// copied or planted under another key's name is not trusted.
     pub fn is_for(&self, settings: &Settings) -> bool {
-        self.token_url == settings.token_url && self.client_id == settings.client_id
+        let url_matches = settings
+            .token_url
+            .as_ref()
+            .is_none_or(|url| *url == self.token_url);
+        url_matches && self.issuer == settings.issuer && self.client_id == settings.client_id
     }
 
     pub fn remembered(&self) -> Option<Attempt> {
@@ -110,13 +118,18 @@ impl Key {
             .as_ref()
             .map(|s| hex(sha256(s.identity().as_bytes()).as_ref()))
             .unwrap_or_default();
+        // With --issuer alone, the issuer stands for the token URL it leads to:
+        // the key is known without reading the metadata.
+        let keys = settings.keys.identity();
         let mut parts: Vec<&str> = vec![
             "tokn-cache-key-v1",
-            &settings.token_url,
+            settings.token_url.as_deref().unwrap_or_default(),
+            settings.issuer.as_deref().unwrap_or_default(),
             &settings.request.grant_type,
             settings.auth.name(),
             &settings.client_id,
             &secret_hash,
+            &keys,
         ];
         let scopes: Vec<&str> = settings
             .request
@@ -157,14 +170,17 @@ impl Key {
 pub enum Side {
     /// The tables of a config file, parsed (`config_cache.rs`).
     Config,
+    /// An issuer's metadata document (`oauth/metadata.rs`).
+    Metadata,
 }
 
 impl Side {
-    const ALL: [Side; 1] = [Side::Config];
+    const ALL: [Side; 2] = [Side::Config, Side::Metadata];
 
     fn prefix(self) -> &'static str {
         match self {
             Side::Config => "config-",
+            Side::Metadata => "metadata-",
         }
     }
 }

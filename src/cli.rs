@@ -28,6 +28,9 @@ Examples:
   With curl, keeping the token out of the process list:
     tokn -f header | curl -H @- https://api.example.com/things
 
+  With a private key instead of a secret, the token endpoint from the issuer's metadata:
+    tokn --issuer https://idp.example.com -i my-client --signing-key key.pem
+
   With a profile of the config file (~/.config/tokn/config.toml):
     tokn -p prod -f header | curl -H @- https://api.example.com/things
     tokn config show -p prod
@@ -243,7 +246,11 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let mut matches = Cli::command().try_get_matches_from(args)?;
+    let mut command = Cli::command();
+    let mut matches = command.try_get_matches_from_mut(args)?;
+    // Dropping the command (every argument, its help text and its settings)
+    // costs more than all of a cached run's own work; the process ends soon.
+    std::mem::forget(command);
     let top = sources(&matches);
     if let Some((name, _)) = matches.subcommand()
         && let Some((key, _)) = top

@@ -107,6 +107,17 @@ pub fn protect_token(value: &str) {
     registry().add(value, false);
 }
 
+/// Every value registered with [`protect_secret`]: what must never be written
+/// anywhere (the cache checks its entries against them).
+pub fn secrets() -> Vec<String> {
+    registry()
+        .values
+        .iter()
+        .filter(|(_, secret)| *secret)
+        .map(|(value, _)| value.clone())
+        .collect()
+}
+
 /// The first 6 characters of a token and an ellipsis, as verbose output shows it.
 pub fn shorten(token: &str) -> String {
     let head: String = token.chars().take(6).collect();

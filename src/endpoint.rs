@@ -15,8 +15,14 @@ use crate::error::{ContextLines, usage};
 /// Every message quotes the URL without its userinfo: the part before `@` may
 /// be a password, even in a URL that is otherwise wrong.
 pub fn check_url(url: &str, allow_http: bool) -> Result<(&'static str, String)> {
+    check_url_of(url, "token URL", allow_http)
+}
+
+/// Check a URL tokn sends to (`what` names it in messages: `token URL`,
+/// `issuer URL`) by the token URL's rules.
+pub fn check_url_of(url: &str, what: &str, allow_http: bool) -> Result<(&'static str, String)> {
     let shown = without_userinfo(url);
-    let invalid = |why: &str| usage(format!("the token URL '{shown}' is not valid: {why}"));
+    let invalid = |why: &str| usage(format!("the {what} '{shown}' is not valid: {why}"));
     let uri: Uri = url.parse().map_err(|e| invalid(&format!("{e}")))?;
     let scheme = match uri.scheme_str().map(str::to_ascii_lowercase).as_deref() {
         Some("https") => "https",
@@ -32,7 +38,7 @@ pub fn check_url(url: &str, allow_http: bool) -> Result<(&'static str, String)> 
     };
     if authority.as_str().contains('@') {
         return Err(usage(format!(
-            "the token URL '{shown}' holds credentials (user:password@): pass the client ID \
+            "the {what} '{shown}' holds credentials (user:password@): pass the client ID \
              with -i and the secret by env, file or prompt"
         )));
     }
@@ -52,7 +58,7 @@ pub fn check_url(url: &str, allow_http: bool) -> Result<(&'static str, String)> 
             "refusing to send the client secret over plain http to '{host}'"
         ))
         .context_lines(&[
-            "use an https:// token URL",
+            "use an https:// URL",
             "or pass --allow-http if the network path is trusted",
         ]));
     }

@@ -1,5 +1,6 @@
-//! Reading files: those a user names (the secret file, `--cacert`, and in time
-//! keys, certificates and service-account files) and tokn's own cache files.
+//! Reading files: those a user names (the secret file, `--cacert`, key and
+//! certificate files, and in time service-account files) and tokn's own cache
+//! files.
 //!
 //! A path can name anything, so every read here is bounded: `/dev/zero` would
 //! fill memory, a FIFO nobody writes would wait forever, and a symbolic link
@@ -178,6 +179,29 @@ pub fn read_ca_file(path: &Path, deadline: Instant) -> Result<Vec<u8>> {
         noun: "--cacert file",
         option: None,
         kind: Kind::Certificates,
+    };
+    read(&file, deadline)
+}
+
+/// Read a PEM file named by `option` (`--signing-key`, `--cert`…): a private
+/// key, maybe with its certificate, is capped and checked as a secret; a
+/// certificate chain alone as certificates.
+pub fn read_pem_file(
+    path: &Path,
+    option: &str,
+    holds_private_key: bool,
+    deadline: Instant,
+) -> Result<Vec<u8>> {
+    let noun = format!("{option} file");
+    let file = UserFile {
+        path,
+        noun: &noun,
+        option: None,
+        kind: if holds_private_key {
+            Kind::Secret
+        } else {
+            Kind::Certificates
+        },
     };
     read(&file, deadline)
 }

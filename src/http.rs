@@ -3,8 +3,9 @@
 //!
 //! It owns the transport rules of the SPEC: one deadline for the whole run, no
 //! redirects, statuses ≥ 400 returned with their body, a 1 MiB cap on the body,
-//! the trust store (system, `--cacert`, or none with `-k`), and the route through
-//! the proxy that `proxy.rs` chose: a `CONNECT` tunnel for `https://`, SOCKS for
+//! the trust store (system, `--cacert`, or none with `-k`), the client
+//! certificate of mutual TLS (checked beforehand in `keys/tls.rs`), and the route
+//! through the proxy that `proxy.rs` chose: a `CONNECT` tunnel for `https://`, SOCKS for
 //! anything, and for plain `http://` through an HTTP proxy the absolute form
 //! that curl sends. Failures come back already sorted into exit codes, and a
 //! proxy's failures name the proxy, never its password.
@@ -16,10 +17,11 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
 use ureq::http::Uri;
-use ureq::tls::Certificate;
+use ureq::tls::{Certificate, ClientCert, PrivateKey};
 
 use crate::diag;
 use crate::error::{Exit, Failure};
+use crate::keys::tls::ClientIdentity;
 use crate::proxy::Proxy;
 use connect::{agent, origin, watch};
 use failure::proxy_refused;
@@ -121,6 +123,7 @@ impl Transport {
     pub fn new(
         url: &str,
         trust: Trust,
+        identity: Option<&ClientIdentity>,
         proxy: Option<Proxy>,
         timeout: Duration,
         deadline: Instant,
@@ -146,7 +149,7 @@ impl Transport {
                 p.variable
             ));
         }
-        let agent = agent(trust, &route)?;
+        let agent = agent(trust, identity.map(client_cert).transpose()?, &route)?;
         Ok(Transport {
             _watchdog: watch(agent.clone(), deadline),
             agent,
@@ -192,33 +195,26 @@ impl Transport {
         }
         let request = request.config().timeout_global(Some(remaining)).build();
         let response = request.send(body).map_err(|e| self.classify(e))?;
-        self.answer(response)
+        self.through_proxy(self.read_reply(response)?)
     }
 
-    /// GET the URL (an issuer's JWKS), with the same deadline, trust, proxy and
-    /// body cap.
+    /// GET the URL (a metadata document), with the agent's `Accept: application/json`.
     pub fn get(&self) -> Result<Reply, SendError> {
         let remaining = self.deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
             return Err(self.timed_out());
         }
-        let mut headers = Vec::new();
-        if let Some(credentials) = self.forward_proxy().and_then(Proxy::authorization) {
-            headers.push(("Proxy-Authorization".to_string(), credentials));
-        }
-        self.check_head(&headers, 0)?;
         let mut request = self.agent.get(self.uri.clone());
-        for (name, value) in &headers {
-            request = request.header(name.as_str(), value.as_str());
+        if let Some(credentials) = self.forward_proxy().and_then(Proxy::authorization) {
+            request = request.header("Proxy-Authorization", credentials);
         }
         let request = request.config().timeout_global(Some(remaining)).build();
         let response = request.call().map_err(|e| self.classify(e))?;
-        self.answer(response)
+        self.through_proxy(self.read_reply(response)?)
     }
 
-    /// The reply, unless it is a forward proxy's own refusal.
-    fn answer(&self, response: ureq::http::Response<ureq::Body>) -> Result<Reply, SendError> {
-        let reply = self.read_reply(response)?;
+    /// The reply, unless it is a forward proxy's 407 rather than the server's answer.
+    fn through_proxy(&self, reply: Reply) -> Result<Reply, SendError> {
         match &self.route {
             Route::Forward(proxy) if reply.status == 407 => Err(SendError {
                 failure: proxy_refused(proxy, 407, "asks for credentials"),
@@ -284,6 +280,25 @@ impl Transport {
             reset: false,
         })
     }
+}
+
+/// The certificate and key as ureq takes them; `ClientIdentity::load` has
+/// already checked that rustls accepts the pair, so ureq will not panic on it.
+fn client_cert(identity: &ClientIdentity) -> Result<ClientCert, Failure> {
+    let chain: Vec<Certificate<'static>> = identity
+        .chain
+        .iter()
+        .map(|c| Certificate::from_der(c.as_ref()).to_owned())
+        .collect();
+    // ureq names the key's kind with a type it does not export: let it read
+    // the PEM (which holds exactly this one key) itself.
+    let key = PrivateKey::from_pem(&identity.key_pem).map_err(|e| {
+        Failure::new(
+            Exit::Usage,
+            format!("the client certificate's key cannot be used: {e}"),
+        )
+    })?;
+    Ok(ClientCert::new_with_certs(&chain, key))
 }
 
 /// The bytes of the head ureq writes: the request line, the headers, and the

@@ -19,6 +19,7 @@ pub mod error;
 pub mod files;
 pub mod http;
 pub mod jose;
+pub mod keys;
 pub mod oauth;
 pub mod obtain;
 pub mod options;

@@ -10,9 +10,9 @@ use anyhow::Result;
 use crate::cache::{Cache, Entry, Key};
 use crate::clock;
 use crate::diag;
-use crate::http::Transport;
 use crate::oauth::client_auth::{Attempt, AuthMethod, Client};
 use crate::oauth::exchange::Exchange;
+use crate::oauth::prepare::prepare;
 use crate::oauth::response::Token;
 use crate::settings::{CacheUse, ClientSecret, Settings};
 
@@ -51,12 +51,13 @@ pub fn obtain(settings: &Settings) -> Result<Obtained> {
             return Ok(found);
         }
     }
-    let (token, worked) = fetch(settings, remembered)?;
+    let (token, worked, token_url) = fetch(settings, cache.as_ref(), remembered)?;
     let now = clock::now();
     let expires_at = token.expires_in.map(|s| now.saturating_add(s));
     match (&cache, &key, expires_at) {
         (Some(cache), Some(key), Some(expires_at)) if lock.is_some() => {
-            store(settings, cache, key, &token, worked, expires_at, now);
+            let entry = entry(settings, token_url, &token, worked, expires_at);
+            store(settings, cache, key, &entry, expires_at, now);
         }
         (Some(_), _, None) => diag::verbose("* not caching: the answer gives no expires_in"),
         _ => {}
@@ -69,8 +70,12 @@ pub fn obtain(settings: &Settings) -> Result<Obtained> {
     })
 }
 
-/// Ask the token endpoint.
-fn fetch(settings: &Settings, remembered: Option<Attempt>) -> Result<(Token, Attempt)> {
+/// Ask the token endpoint; also say which attempt worked and the URL asked.
+fn fetch(
+    settings: &Settings,
+    cache: Option<&Cache>,
+    remembered: Option<Attempt>,
+) -> Result<(Token, Attempt, String)> {
     // A secret command runs now, and before the --timeout clock: its time is
     // the password manager's, not the server's.
     let before = Instant::now();
@@ -79,45 +84,36 @@ fn fetch(settings: &Settings, remembered: Option<Attempt>) -> Result<(Token, Att
         .as_ref()
         .map(ClientSecret::get)
         .transpose()?;
-    let transport = Transport::new(
-        &settings.token_url,
-        settings.trust.clone(),
-        settings.proxy.clone(),
-        settings.timeout,
-        settings.deadline + before.elapsed(),
-    )?;
+    let deadline = settings.deadline + before.elapsed();
+    let prepared = prepare(settings, secret.is_some(), cache, deadline)?;
     let client = Client {
         id: &settings.client_id,
         secret,
-        method: settings.auth,
+        plan: prepared.plan,
+        signing_key: prepared.signing_key.as_ref(),
+        jwt: &settings.keys.jwt,
     };
-    Exchange {
-        transport: &transport,
+    let (token, worked) = Exchange {
+        transport: &prepared.transport,
         client: &client,
         request: &settings.request,
         headers: &settings.extra_headers,
         retries: settings.retries,
     }
-    .run(remembered)
+    .run(remembered)?;
+    Ok((token, worked, prepared.token_url))
 }
 
-/// Write the fresh token to the cache, unless it cannot be reused anyway or the
-/// provider echoed the secret into its answer (the secret never goes to disk).
-fn store(
+/// The cache entry for a fresh token from `token_url`.
+fn entry(
     settings: &Settings,
-    cache: &Cache,
-    key: &Key,
+    token_url: String,
     token: &Token,
     worked: Attempt,
     expires_at: u64,
-    now: u64,
-) {
-    if expires_at <= now {
-        diag::verbose("* not caching: the token has already expired");
-        return;
-    }
-    let entry = Entry::new(
-        settings.token_url.clone(),
+) -> Entry {
+    let mut entry = Entry::new(
+        token_url,
         settings.client_id.clone(),
         settings
             .request
@@ -128,16 +124,29 @@ fn store(
         expires_at,
         token.fields.clone(),
     );
+    entry.issuer = settings.issuer.clone();
+    entry
+}
+
+/// Write the fresh token to the cache, unless it cannot be reused anyway or the
+/// provider echoed a secret (the client secret, an assertion) into its answer:
+/// secrets never go to disk.
+fn store(settings: &Settings, cache: &Cache, key: &Key, entry: &Entry, expires_at: u64, now: u64) {
+    if expires_at <= now {
+        diag::verbose("* not caching: the token has already expired");
+        return;
+    }
     if settings
         .secret
         .as_ref()
         .and_then(ClientSecret::known)
         .is_some_and(|s| entry.mentions(s.expose()))
+        || diag::secrets().iter().any(|s| entry.mentions(s))
     {
-        diag::verbose("* not caching: the answer contains the client secret");
+        diag::verbose("* not caching: the answer contains the client secret or assertion");
         return;
     }
-    cache.write(key, &entry);
+    cache.write(key, entry);
     diag::verbose(&format!("* cached the token for {} s", expires_at - now));
 }
 

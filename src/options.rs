@@ -14,6 +14,7 @@ use clap::builder::FalseyValueParser;
 use clap::{Args, ValueHint};
 use serde::{Deserialize, Serialize};
 
+use crate::jose::Alg;
 use crate::oauth::client_auth::AuthMethod;
 use crate::output::Format;
 
@@ -192,6 +193,12 @@ impl ConfigValue for AuthMethod {
     }
 }
 
+impl ConfigValue for Alg {
+    fn show(&self) -> String {
+        toml_string(self.name())
+    }
+}
+
 impl ConfigValue for Format {
     fn show(&self) -> String {
         toml_string(self.name())
@@ -293,6 +300,16 @@ options! {
     #[arg(short = 'u', long, env = "TOKN_TOKEN_URL", hide_env_values = true, value_name = "URL", value_hint = ValueHint::Url)]
     token_url: Option<String>,
 
+    /// The issuer: read the token endpoint from its metadata (OpenID or RFC 8414)
+    ///
+    /// tokn reads ISSUER/.well-known/openid-configuration, and on a 404 the RFC 8414 location,
+    /// checks that the document names this issuer, and uses its token_endpoint (or, with
+    /// --cert, its mtls_endpoint_aliases.token_endpoint), and with --auth auto only the
+    /// client authentication methods the server lists. -u/--token-url still wins. The
+    /// metadata is cached beside the tokens for an hour.
+    #[arg(long, env = "TOKN_ISSUER", hide_env_values = true, value_name = "URL", value_hint = ValueHint::Url)]
+    issuer: Option<String>,
+
     /// The client ID
     #[arg(short = 'i', long, env = "TOKN_CLIENT_ID", hide_env_values = true, value_name = "ID", value_hint = ValueHint::Other)]
     client_id: Option<String>,
@@ -335,7 +352,8 @@ options! {
     ///
     /// The argument is split at the first '=', and tokn form-urlencodes both sides. A key
     /// given again is sent again, in order. The fields tokn sets itself (grant_type, scope,
-    /// client_id, client_secret) are refused: use their options.
+    /// client_id, client_secret, client_assertion, client_assertion_type) are refused: use
+    /// their options.
     #[arg(short = 'd', long, value_name = "KEY=VALUE", value_hint = ValueHint::Other)]
     data: Vec<String>,
 
@@ -354,9 +372,50 @@ options! {
 
     /// How the client authenticates [default: auto]
     ///
-    /// The RFC 8414 names client_secret_basic and client_secret_post are accepted too.
+    /// The RFC names client_secret_basic, client_secret_post, tls_client_auth and
+    /// self_signed_tls_client_auth are accepted too.
     #[arg(long, env = "TOKN_AUTH", hide_env_values = true, value_name = "METHOD", value_enum)]
     auth: Option<AuthMethod>,
+
+    /// The PEM private key that signs the client assertion (private_key_jwt)
+    ///
+    /// PKCS#8, PKCS#1 (RSA) or SEC1 (EC): an RSA key of 2048 bits or more, an EC P-256 or
+    /// P-384 key, or an Ed25519 key. When the file also holds the key's certificate, the
+    /// assertion's header carries its x5t and x5t#S256 thumbprints, as Microsoft Entra ID
+    /// wants. With --auth auto, a signing key means private_key_jwt.
+    #[arg(long, env = "TOKN_SIGNING_KEY", hide_env_values = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    signing_key: Option<PathBuf>,
+
+    /// The kid header of the client assertion, the key's ID at the server
+    #[arg(long, env = "TOKN_SIGNING_KEY_ID", hide_env_values = true, value_name = "ID", value_hint = ValueHint::Other)]
+    signing_key_id: Option<String>,
+
+    /// The algorithm of the client assertion [default: from the key]
+    ///
+    /// RSA keys sign with RS256 (the default), RS384, RS512, PS256, PS384 or PS512; EC P-256
+    /// keys with ES256, P-384 keys with ES384, Ed25519 keys with EdDSA; client_secret_jwt
+    /// with HS256 (the default), HS384 or HS512.
+    #[arg(long, env = "TOKN_JWT_ALG", hide_env_values = true, value_name = "ALG", value_enum, ignore_case = true)]
+    jwt_alg: Option<Alg>,
+
+    /// The aud claim of the client assertion [default: the token URL]
+    ///
+    /// Some servers want their issuer or another fixed value there instead of the URL the
+    /// request goes to.
+    #[arg(long, env = "TOKN_JWT_AUDIENCE", hide_env_values = true, value_name = "AUDIENCE", value_hint = ValueHint::Other)]
+    jwt_audience: Option<String>,
+
+    /// A client certificate chain (PEM) for mutual TLS
+    ///
+    /// The client's certificate first, then any intermediates. Its key comes from --key, or
+    /// from this file when --key is not given, as with curl. It works with every --auth
+    /// (certificate-bound tokens, RFC 8705); --auth tls authenticates with it alone.
+    #[arg(long, env = "TOKN_CERT", hide_env_values = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    cert: Option<PathBuf>,
+
+    /// The private key (PEM) of the --cert certificate
+    #[arg(long, env = "TOKN_KEY", hide_env_values = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    key: Option<PathBuf>,
 
     /// What to print on standard output [default: raw]
     ///

@@ -12,13 +12,18 @@ use std::time::Instant;
 use anyhow::Result;
 use serde_json::{Map, Value};
 
+use crate::cache::Cache;
 use crate::cache::human_duration;
 use crate::cli::InspectArgs;
 use crate::clock::{self, rfc3339};
 use crate::diag;
-use crate::error::usage;
-use crate::jose::decode::{Jws, decode};
+use crate::endpoint::check_url_of;
+use crate::error::{Exit, Failure, usage};
+use crate::http::Reply;
+use crate::jose::Decoded;
+use crate::jose::decode;
 use crate::jose::verify::{self, Verified};
+use crate::oauth::metadata;
 use crate::obtain::obtain;
 use crate::options::Layered;
 use crate::output::{self, json::escape_controls};
@@ -37,7 +42,7 @@ pub fn run(args: &InspectArgs, layered: &Layered, started: Instant) -> Result<()
         }
     };
     diag::protect_token(&token);
-    let jws = decode(&token)?;
+    let jws = decode::jwt(&token)?;
     let verified = match args.verify {
         true => Some(check(&jws, layered, started)?),
         false => None,
@@ -82,18 +87,46 @@ fn read_stdin() -> Result<String> {
 }
 
 /// The signature against the issuer's JWKS, then `iss`, `exp` and `nbf`.
-fn check(jws: &Jws, layered: &Layered, started: Instant) -> Result<Verified> {
-    let (issuer, jwks_uri) = issuer_keys(layered)?;
+fn check(jws: &Decoded, layered: &Layered, started: Instant) -> Result<Verified> {
+    let (issuer, jwks_uri) = issuer_keys(layered, started)?;
     let jwks = transport::for_url(layered, &jwks_uri, "the issuer's jwks_uri", started)?;
     diag::verbose(&format!("* checking the token with the keys at {jwks_uri}"));
     verify::verify(jws, &issuer, &jwks, clock::now())
 }
 
-/// The issuer and the URL of its JWKS.
-fn issuer_keys(_layered: &Layered) -> Result<(String, String)> {
-    Err(usage(
-        "--verify needs the issuer's keys: pass --issuer URL, whose metadata names them",
-    ))
+/// The issuer, as its metadata names it, and the URL of its JWKS. The metadata
+/// comes from the cache like a fetch's (`--no-cache`, `--refresh` apply).
+fn issuer_keys(l: &Layered, started: Instant) -> Result<(String, String)> {
+    let Some(issuer) = l
+        .issuer
+        .as_ref()
+        .map(|s| s.value.trim())
+        .filter(|s| !s.is_empty())
+    else {
+        return Err(usage(
+            "--verify needs the issuer's keys: pass --issuer URL (or set TOKN_ISSUER, or issuer \
+             in the profile), whose metadata names them",
+        ));
+    };
+    let allow_http = l.allow_http.as_ref().is_some_and(|s| s.value);
+    check_url_of(issuer, "issuer URL", allow_http)?;
+    let no_cache = l.no_cache.as_ref().is_some_and(|s| s.value);
+    let refresh = l.refresh.as_ref().is_some_and(|s| s.value);
+    let cache = if no_cache { None } else { Cache::open() };
+    let get = |url: &str| -> Result<Reply> {
+        let transport = transport::for_url(l, url, "the issuer's metadata URL", started)?;
+        transport.get().map_err(|e| e.failure.into())
+    };
+    let metadata = metadata::load(issuer, cache.as_ref(), refresh, &get)?;
+    let Some(jwks_uri) = metadata.text("jwks_uri") else {
+        return Err(Failure::new(
+            Exit::Server,
+            format!("the metadata at {} names no jwks_uri", metadata.url),
+        )
+        .detail("--verify needs the issuer's keys, which it lists there")
+        .into());
+    };
+    Ok((metadata.issuer.clone(), jwks_uri.to_string()))
 }
 
 /// `{"header":{…},"claims":{…}}`, in that order, with any control character
@@ -108,7 +141,7 @@ fn render(header: &Map<String, Value>, claims: &Map<String, Value>) -> String {
 }
 
 /// The expiry, and whether the token was checked, on stderr.
-fn notes(jws: &Jws, verified: Option<&Verified>, now: u64) {
+fn notes(jws: &Decoded, verified: Option<&Verified>, now: u64) {
     match jws.date("exp") {
         Ok(Some(exp)) if exp > now => diag::note(&format!(
             "expires in {} ({})",

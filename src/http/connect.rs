@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use ureq::ProxyProtocol;
 use ureq::http::Uri;
-use ureq::tls::{RootCerts, TlsConfig};
+use ureq::tls::{ClientCert, RootCerts, TlsConfig};
 use ureq::unversioned::resolver::DefaultResolver;
 use ureq::unversioned::transport::{
     Buffers, ConnectProxyConnector, ConnectionDetails, Connector, Either, NextTimeout,
@@ -19,13 +19,19 @@ use ureq::unversioned::transport::{
 use super::{MAX_HEAD, MAX_REQUEST_HEAD, Route, Trust, USER_AGENT};
 use crate::error::{Exit, Failure};
 
-/// A ureq agent with tokn's limits, for this route.
-pub(super) fn agent(trust: Trust, route: &Route) -> Result<ureq::Agent, Failure> {
+/// A ureq agent with tokn's limits, for this route, presenting `client_cert`
+/// when a server asks for one.
+pub(super) fn agent(
+    trust: Trust,
+    client_cert: Option<ClientCert>,
+    route: &Route,
+) -> Result<ureq::Agent, Failure> {
     let tls = match trust {
         Trust::System => TlsConfig::builder().root_certs(RootCerts::PlatformVerifier),
         Trust::Only(certs) => TlsConfig::builder().root_certs(RootCerts::new_with_certs(&certs)),
         Trust::Nothing => TlsConfig::builder().disable_verification(true),
-    };
+    }
+    .client_cert(client_cert);
     let proxy = match route.proxy() {
         Some(p) => Some(ureq::Proxy::new(&p.url_with_credentials()).map_err(|_| {
             Failure::new(

@@ -1,25 +1,31 @@
-//! A compact JWS (RFC 7515 §7.1) taken apart: its header and claims as JSON,
-//! and what the signature covers. Nothing here trusts the token: `verify.rs`
-//! decides whether it holds.
+//! A token as `tokn inspect` reads it: a compact JWS whose payload is a JSON
+//! object, or a refusal that says why not (an opaque or an encrypted token).
+//! Nothing here trusts the token: `verify.rs` decides whether it holds.
 
 use anyhow::Result;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::usage;
 
-use super::base64url;
+use super::Decoded;
 
-/// A decoded, unverified JWT.
-#[derive(Debug, Clone)]
-pub struct Jws<'a> {
-    pub header: Map<String, Value>,
-    pub claims: Map<String, Value>,
-    /// `BASE64URL(header) "." BASE64URL(payload)`, the bytes the signature covers.
-    pub signing_input: &'a str,
-    pub signature: Vec<u8>,
+const OPAQUE: &str = "an opaque token: only its issuer can introspect it";
+
+/// Take `token` apart, or say why it is not a JWT (exit 2).
+pub fn jwt(token: &str) -> Result<Decoded> {
+    if token.split('.').count() == 5 {
+        return Err(usage(
+            "an encrypted token (JWE): only its issuer can read it",
+        ));
+    }
+    let decoded = super::decode(token).map_err(|_| usage(OPAQUE))?;
+    if !decoded.header.get("alg").is_some_and(Value::is_string) {
+        return Err(usage(OPAQUE));
+    }
+    Ok(decoded)
 }
 
-impl Jws<'_> {
+impl Decoded {
     /// The header's `alg`.
     pub fn alg(&self) -> &str {
         self.header.get("alg").and_then(Value::as_str).unwrap_or("")
@@ -41,51 +47,14 @@ impl Jws<'_> {
     }
 }
 
-const OPAQUE: &str = "an opaque token: only its issuer can introspect it";
-
-/// Take `token` apart, or say why it is not a JWT (exit 2).
-pub fn decode(token: &str) -> Result<Jws<'_>> {
-    let parts: Vec<&str> = token.split('.').collect();
-    if parts.len() == 5 {
-        return Err(usage(
-            "an encrypted token (JWE): only its issuer can read it",
-        ));
-    }
-    let [header, payload, signature] = parts[..] else {
-        return Err(usage(OPAQUE));
-    };
-    let (Some(header_json), Some(claims), Some(signature)) = (
-        json_object(header),
-        json_object(payload),
-        base64url::decode(signature),
-    ) else {
-        return Err(usage(OPAQUE));
-    };
-    if !header_json.get("alg").is_some_and(Value::is_string) {
-        return Err(usage(OPAQUE));
-    }
-    Ok(Jws {
-        header: header_json,
-        claims,
-        signing_input: &token[..header.len() + 1 + payload.len()],
-        signature,
-    })
-}
-
-fn json_object(part: &str) -> Option<Map<String, Value>> {
-    match serde_json::from_slice(&base64url::decode(part)?) {
-        Ok(Value::Object(map)) => Some(map),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::{Exit, exit_of};
+    use crate::jose::b64url;
 
     fn part(json: &str) -> String {
-        base64url::encode(json.as_bytes())
+        b64url(json.as_bytes())
     }
 
     #[test]
@@ -94,9 +63,9 @@ mod tests {
             "{}.{}.{}",
             part(r#"{"alg":"RS256","kid":"k1"}"#),
             part(r#"{"iss":"https://idp.test","exp":1700000000.5,"nbf":"soon"}"#),
-            base64url::encode(b"sig")
+            b64url(b"sig")
         );
-        let jws = decode(&token).unwrap();
+        let jws = jwt(&token).unwrap();
         assert_eq!(jws.alg(), "RS256");
         assert_eq!(jws.claims["iss"], "https://idp.test");
         assert_eq!(jws.date("exp"), Ok(Some(1_700_000_000)));
@@ -119,11 +88,11 @@ mod tests {
             format!("{header}.{claims}.not*base64"),
             format!("{header}=.{claims}."),
         ] {
-            let err = decode(&token).unwrap_err();
+            let err = jwt(&token).unwrap_err();
             assert_eq!(exit_of(&err), Exit::Usage, "{token}");
             assert_eq!(err.to_string(), OPAQUE, "{token}");
         }
-        let jwe = decode("a.b.c.d.e").unwrap_err();
+        let jwe = jwt("a.b.c.d.e").unwrap_err();
         assert!(jwe.to_string().contains("encrypted"), "{jwe}");
     }
 }

@@ -16,8 +16,7 @@ use crate::clock::rfc3339;
 use crate::error::{Exit, Failure};
 use crate::http::Transport;
 
-use super::base64url;
-use super::decode::Jws;
+use super::{Decoded, b64url_decode};
 
 /// How far the clocks of tokn and the issuer may disagree, in seconds.
 pub const LEEWAY: u64 = 60;
@@ -85,7 +84,7 @@ fn algorithm(name: &str) -> Option<Alg> {
 }
 
 /// Check the signature of `jws` with the keys of a JWKS (its `keys` array).
-pub fn check_signature(jws: &Jws, keys: &[Map<String, Value>]) -> Result<Verified, Failed> {
+pub fn check_signature(jws: &Decoded, keys: &[Map<String, Value>]) -> Result<Verified, Failed> {
     let name = jws.alg();
     let Some(alg) = algorithm(name) else {
         return Err(signature_failed(match name {
@@ -147,7 +146,7 @@ fn verify_with(
     let field = |f: &str| -> Result<Vec<u8>, String> {
         key.get(f)
             .and_then(Value::as_str)
-            .and_then(base64url::decode)
+            .and_then(b64url_decode)
             .ok_or_else(|| format!("{name} has no base64url '{f}'"))
     };
     let kty = key.get("kty").and_then(Value::as_str).unwrap_or("");
@@ -189,7 +188,7 @@ fn without_leading_zeros(bytes: &[u8]) -> &[u8] {
 
 /// `iss` must be the issuer (one trailing `/` aside); `exp` and `nbf`, when
 /// present, must hold at `now` give or take [`LEEWAY`].
-pub fn check_claims(jws: &Jws, issuer: &str, now: u64) -> Result<(), Failed> {
+pub fn check_claims(jws: &Decoded, issuer: &str, now: u64) -> Result<(), Failed> {
     let failed = |check, why: String| Failed { check, why };
     match jws.claims.get("iss").and_then(Value::as_str) {
         Some(iss) if same_issuer(iss, issuer) => {}
@@ -233,7 +232,7 @@ fn same_issuer(a: &str, b: &str) -> bool {
 
 /// Check `jws` against `issuer`, whose JWKS is at the transport's URL: first
 /// the signature, then the claims.
-pub fn verify(jws: &Jws, issuer: &str, jwks: &Transport, now: u64) -> Result<Verified> {
+pub fn verify(jws: &Decoded, issuer: &str, jwks: &Transport, now: u64) -> Result<Verified> {
     let keys = fetch_jwks(jwks)?;
     let verified = check_signature(jws, &keys)?;
     check_claims(jws, issuer, now)?;
@@ -268,7 +267,8 @@ pub fn fetch_jwks(transport: &Transport) -> Result<Vec<Map<String, Value>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jose::decode::decode;
+    use crate::jose::b64url;
+    use crate::jose::decode::jwt as decode;
     use ring::rand::SystemRandom;
     use ring::signature::{EcdsaKeyPair, Ed25519KeyPair, KeyPair};
     use serde_json::json;
@@ -276,11 +276,11 @@ mod tests {
     fn jwt(header: Value, claims: Value, sign: impl Fn(&[u8]) -> Vec<u8>) -> String {
         let input = format!(
             "{}.{}",
-            base64url::encode(header.to_string().as_bytes()),
-            base64url::encode(claims.to_string().as_bytes())
+            b64url(header.to_string().as_bytes()),
+            b64url(claims.to_string().as_bytes())
         );
         let sig = sign(input.as_bytes());
-        format!("{input}.{}", base64url::encode(&sig))
+        format!("{input}.{}", b64url(&sig))
     }
 
     fn object(v: Value) -> Map<String, Value> {
@@ -298,7 +298,7 @@ mod tests {
         let pair = EcdsaKeyPair::from_pkcs8(alg, pkcs8.as_ref(), &rng).unwrap();
         let point = pair.public_key().as_ref();
         let jwk = json!({"kty": "EC", "crv": "P-256", "kid": kid, "use": "sig",
-            "x": base64url::encode(&point[1..33]), "y": base64url::encode(&point[33..])});
+            "x": b64url(&point[1..33]), "y": b64url(&point[33..])});
         (pair, object(jwk))
     }
 
@@ -331,7 +331,7 @@ mod tests {
         let pkcs8 = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new()).unwrap();
         let ed = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
         let jwk = object(json!({"kty": "OKP", "crv": "Ed25519",
-            "x": base64url::encode(ed.public_key().as_ref())}));
+            "x": b64url(ed.public_key().as_ref())}));
         let token = jwt(json!({"alg": "EdDSA"}), json!({}), |m| {
             ed.sign(m).as_ref().to_vec()
         });
@@ -404,7 +404,15 @@ mod tests {
         let transport = |path: &str| {
             let timeout = Duration::from_secs(10);
             let deadline = Instant::now() + timeout;
-            Transport::new(&server.url(path), Trust::System, None, timeout, deadline).unwrap()
+            Transport::new(
+                &server.url(path),
+                Trust::System,
+                None,
+                None,
+                timeout,
+                deadline,
+            )
+            .unwrap()
         };
         let iss = server.base_url();
         let token = es256(&pair, "ec1", json!({"iss": iss, "exp": 2000}));

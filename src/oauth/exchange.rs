@@ -50,7 +50,7 @@ pub struct Exchange<'a> {
 impl Exchange<'_> {
     /// Ask for a token; on success, also say which attempt worked.
     pub fn run(&self, remembered: Option<Attempt>) -> Result<(Token, Attempt)> {
-        let attempts = self.client.method.attempts(remembered);
+        let attempts = self.client.attempts(remembered);
         let mut refusals: Vec<(Attempt, Rejection)> = Vec::new();
         for (i, attempt) in attempts.iter().copied().enumerate() {
             let reply = self.send(attempt)?;
@@ -79,21 +79,21 @@ impl Exchange<'_> {
         Err(Failure::new(Exit::Bug, "no authentication attempt was made").into())
     }
 
-    fn outgoing(&self, attempt: Attempt) -> Outgoing {
+    fn outgoing(&self, attempt: Attempt) -> Result<Outgoing> {
         let mut out = Outgoing::new(vec![
             ("Content-Type", "application/x-www-form-urlencoded"),
             ("Accept", "application/json"),
             ("User-Agent", crate::http::USER_AGENT),
         ]);
         out.fields.extend(self.request.leading_fields());
-        attempt.apply(self.client, &mut out);
+        attempt.apply(self.client, self.transport.url(), &mut out)?;
         out.fields.extend(self.request.trailing_fields());
         out.user_headers(self.headers);
-        out
+        Ok(out)
     }
 
     fn send(&self, attempt: Attempt) -> Result<Reply> {
-        let out = self.outgoing(attempt);
+        let out = self.outgoing(attempt)?;
         if diag::is_verbose() {
             diag::verbose(&format!("> POST {}", self.transport.url()));
             for (name, value) in out.headers() {

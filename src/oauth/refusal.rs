@@ -11,7 +11,7 @@ use crate::redact;
 /// The error for a request that got no token: the last answer, and the first
 /// one too when `auto` tried twice.
 pub fn report(refusals: &[(Attempt, Rejection)], last: &Reply) -> Failure {
-    let Some((_, final_rejection)) = refusals.last() else {
+    let Some((final_attempt, final_rejection)) = refusals.last() else {
         return Failure::new(Exit::Bug, "no answer to report");
     };
     let (exit, message) = match final_rejection {
@@ -55,20 +55,27 @@ pub fn report(refusals: &[(Attempt, Rejection)], last: &Reply) -> Failure {
             redact::server_text(location)
         ));
     }
-    match final_rejection.oauth().and_then(hint) {
+    with_hint(failure, final_rejection.oauth(), *final_attempt, both)
+}
+
+/// The hint for the last answer, if tokn knows one.
+fn with_hint(
+    failure: Failure,
+    oauth: Option<&OAuthError>,
+    attempt: Attempt,
+    both: bool,
+) -> Failure {
+    let Some(oauth) = oauth else {
+        return failure;
+    };
+    match hint(oauth, attempt) {
         // Both methods were tried: only the credentials themselves are left to check.
-        Some(_)
-            if both
-                && final_rejection
-                    .oauth()
-                    .is_some_and(|o| o.error == "invalid_client") =>
-        {
-            failure = failure.detail("hint: check the client ID and secret");
+        Some(_) if both && oauth.error == "invalid_client" => {
+            failure.detail("hint: check the client ID and secret")
         }
-        Some(hint) => failure = failure.detail(format!("hint: {hint}")),
-        None => {}
+        Some(hint) => failure.detail(format!("hint: {hint}")),
+        None => failure,
     }
-    failure
 }
 
 fn describe(mut failure: Failure, rejection: &Rejection, indent: &str) -> Failure {
@@ -95,16 +102,28 @@ fn describe(mut failure: Failure, rejection: &Rejection, indent: &str) -> Failur
     failure
 }
 
-/// A next step for the OAuth errors people meet most.
-fn hint(oauth: &OAuthError) -> Option<&'static str> {
-    Some(match oauth.error.as_str() {
-        "invalid_client" => "check the client ID and secret, or try --auth post or --auth basic",
-        "unauthorized_client" => {
+/// A next step for the OAuth errors people meet most, after `attempt`.
+fn hint(oauth: &OAuthError, attempt: Attempt) -> Option<&'static str> {
+    Some(match (oauth.error.as_str(), attempt) {
+        ("invalid_client", Attempt::PrivateKeyJwt) => {
+            "check the client ID, and that the server knows the --signing-key's public key under \
+             its --signing-key-id; --jwt-audience sets another aud"
+        }
+        ("invalid_client", Attempt::ClientSecretJwt) => {
+            "check the client ID and secret, and that the server takes --jwt-alg"
+        }
+        ("invalid_client", Attempt::Tls) => {
+            "check the client ID, and that the server knows the --cert certificate for it"
+        }
+        ("invalid_client", _) => {
+            "check the client ID and secret, or try --auth post or --auth basic"
+        }
+        ("unauthorized_client", _) => {
             "this client may not use this grant type; check --grant-type and the client's settings"
         }
-        "invalid_scope" => "ask only for scopes the client is allowed (-s)",
-        "unsupported_grant_type" => "check --grant-type; the server does not support it",
-        "invalid_grant" => "the grant (code, password, assertion) is wrong or expired",
+        ("invalid_scope", _) => "ask only for scopes the client is allowed (-s)",
+        ("unsupported_grant_type", _) => "check --grant-type; the server does not support it",
+        ("invalid_grant", _) => "the grant (code, password, assertion) is wrong or expired",
         _ => return None,
     })
 }
@@ -143,6 +162,20 @@ mod tests {
             f.details.iter().any(|d| d.contains("try --auth post")),
             "{f:?}"
         );
+    }
+
+    #[test]
+    fn a_refused_key_or_certificate_gets_its_own_hint() {
+        let f = report(
+            &[(Attempt::PrivateKeyJwt, refused("invalid_client"))],
+            &reply(401),
+        );
+        assert!(
+            f.details.iter().any(|d| d.contains("--signing-key-id")),
+            "{f:?}"
+        );
+        let f = report(&[(Attempt::Tls, refused("invalid_client"))], &reply(401));
+        assert!(f.details.iter().any(|d| d.contains("--cert")), "{f:?}");
     }
 
     #[test]

@@ -18,6 +18,14 @@ const RESERVED: &[(&str, &str)] = &[
         "client_secret",
         "--client-secret-file, TOKN_CLIENT_SECRET or the prompt",
     ),
+    (
+        "client_assertion",
+        "--auth private_key_jwt with --signing-key, or --auth client_secret_jwt",
+    ),
+    (
+        "client_assertion_type",
+        "--auth private_key_jwt with --signing-key, or --auth client_secret_jwt",
+    ),
 ];
 
 /// One `-d KEY=VALUE`, split at the first `=`.
@@ -206,6 +214,8 @@ mod tests {
         assert!(err.contains("--scope"), "{err}");
         let err = Field::parse("grant_type=x").unwrap_err().to_string();
         assert!(err.contains("--grant-type"), "{err}");
+        let err = Field::parse("client_assertion=x").unwrap_err().to_string();
+        assert!(err.contains("--signing-key"), "{err}");
     }
 
     #[test]

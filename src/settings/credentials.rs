@@ -106,20 +106,25 @@ impl Place<'_> {
 /// person took to type it at the prompt (which does not count against
 /// `--timeout`; a file or pipe is read within it).
 pub fn client_secret(l: &Layered, deadline: Instant) -> Result<(ClientSecret, Duration)> {
-    let mut places: Vec<Place> = Vec::new();
-    places.extend(l.client_secret.as_ref().map(Place::Value));
-    places.extend(l.client_secret_file.as_ref().map(Place::File));
-    places.extend(l.client_secret_cmd.as_ref().map(Place::Command));
-    // Stable: within one layer, the order above is the SPEC's.
-    places.sort_by_key(Place::rank);
-    match places.first() {
-        Some(place) => Ok((place.take(deadline)?, Duration::ZERO)),
+    match client_secret_if_given(l, deadline)? {
+        Some(secret) => Ok((secret, Duration::ZERO)),
         None => {
             let asked = Instant::now();
             let value = prompt()?;
             Ok((known(value)?, asked.elapsed()))
         }
     }
+}
+
+/// The client secret if one of its places is set; no prompt.
+pub fn client_secret_if_given(l: &Layered, deadline: Instant) -> Result<Option<ClientSecret>> {
+    let mut places: Vec<Place> = Vec::new();
+    places.extend(l.client_secret.as_ref().map(Place::Value));
+    places.extend(l.client_secret_file.as_ref().map(Place::File));
+    places.extend(l.client_secret_cmd.as_ref().map(Place::Command));
+    // Stable: within one layer, the order above is the SPEC's.
+    places.sort_by_key(Place::rank);
+    places.first().map(|place| place.take(deadline)).transpose()
 }
 
 fn known(value: String) -> Result<ClientSecret> {

@@ -6,16 +6,19 @@
 //! environment is named as such.
 
 mod credentials;
+mod keys;
 pub mod transport;
 
 pub use credentials::ClientSecret;
+pub use keys::KeySettings;
+pub use transport::route;
 
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
 use crate::diag;
-use crate::endpoint::{check_header_name, check_url, parse_header};
+use crate::endpoint::{check_header_name, check_url, check_url_of, parse_header};
 use crate::error::{Exit, Failure, usage};
 use crate::http::Trust;
 use crate::oauth::client_auth::AuthMethod;
@@ -25,16 +28,23 @@ use crate::output::{Format, HeaderPattern, OutputSpec, k8s};
 
 /// What the program uses: every value checked, every default applied.
 pub struct Settings {
-    pub token_url: String,
+    /// `-u`; `None` when the token URL comes from the issuer's metadata.
+    pub token_url: Option<String>,
+    /// `--issuer`, whose metadata is read when a token must be fetched.
+    pub issuer: Option<String>,
+    pub allow_http: bool,
     pub client_id: String,
-    /// `None` only for `--auth none`.
+    /// `None` for `--auth none`, `tls` and `private_key_jwt`, and for `auto`
+    /// with a key or a certificate and no secret given.
     pub secret: Option<ClientSecret>,
     pub auth: AuthMethod,
+    pub keys: KeySettings,
     pub request: TokenRequest,
     /// The `-H` headers as given (validated), for the cache key.
     pub extra_headers: Vec<(String, String)>,
     pub output: OutputSpec,
     pub trust: Trust,
+    /// The proxy for `token_url` (a URL found in the metadata gets its own).
     pub proxy: Option<crate::proxy::Proxy>,
     pub timeout: Duration,
     pub deadline: Instant,
@@ -67,12 +77,8 @@ fn switch(value: &Option<Sourced<bool>>) -> bool {
 
 impl Settings {
     pub fn resolve(l: &Layered, started: Instant) -> Result<Settings> {
-        let token_url = required_text(
-            &l.token_url,
-            "no token URL: pass -u/--token-url URL or set TOKN_TOKEN_URL",
-        )?;
-        let token_url = token_url.trim().to_string();
-        let (scheme, host) = check_url(&token_url, switch(&l.allow_http))?;
+        let allow_http = switch(&l.allow_http);
+        let (token_url, issuer) = endpoints(l, allow_http)?;
         let client_id = required_text(
             &l.client_id,
             "no client ID: pass -i/--client-id ID or set TOKN_CLIENT_ID",
@@ -86,18 +92,16 @@ impl Settings {
         let output = output_spec(l)?;
         let (timeout, mut deadline) = transport::timing(l, started)?;
         let trust = transport::trust(l, deadline)?;
-        let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok())?;
+        let proxy = match &token_url {
+            Some(url) => route(url, allow_http)?,
+            None => None,
+        };
         let auth = *built_in(&l.auth, "--auth")?;
+        let keys = KeySettings::resolve(l, auth)?;
         // The secret comes last: a usage error elsewhere should not cost a
         // prompt. The time a person takes to type it does not count.
-        let secret = match auth {
-            AuthMethod::None => None,
-            _ => {
-                let (secret, typing) = credentials::client_secret(l, deadline)?;
-                deadline += typing;
-                Some(secret)
-            }
-        };
+        let (secret, typing) = client_secret(l, auth, &keys, deadline)?;
+        deadline += typing;
         if matches!(trust, Trust::Nothing) {
             diag::warn(
                 "-k/--insecure: TLS certificates are not checked, so anyone on the network \
@@ -106,9 +110,12 @@ impl Settings {
         }
         Ok(Settings {
             token_url,
+            issuer,
+            allow_http,
             client_id,
             secret,
             auth,
+            keys,
             request,
             extra_headers,
             output,
@@ -122,6 +129,57 @@ impl Settings {
                 refresh: switch(&l.refresh),
             }),
         })
+    }
+}
+
+/// The token URL and the issuer, checked; at least one is given.
+fn endpoints(l: &Layered, allow_http: bool) -> Result<(Option<String>, Option<String>)> {
+    let given = |value: &Option<Sourced<String>>| {
+        value
+            .as_ref()
+            .map(|s| s.value.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let (token_url, issuer) = (given(&l.token_url), given(&l.issuer));
+    if token_url.is_none() && issuer.is_none() {
+        return Err(usage(
+            "no token URL: pass -u/--token-url URL or --issuer URL, or set TOKN_TOKEN_URL or \
+             TOKN_ISSUER",
+        ));
+    }
+    if let Some(url) = &token_url {
+        check_url(url, allow_http)?;
+    }
+    if let Some(url) = &issuer {
+        check_url_of(url, "issuer URL", allow_http)?;
+        if url.contains(['?', '#']) {
+            return Err(usage(format!(
+                "the issuer URL '{url}' has a query or a fragment, which an issuer never has \
+                 (RFC 8414 §2)"
+            )));
+        }
+    }
+    Ok((token_url, issuer))
+}
+
+/// The client secret, when the client authentication may use one (none for
+/// `none`, `tls` and `private_key_jwt`; for `auto` with a key or a certificate,
+/// only one that is given: no prompt), and the time spent typing it.
+fn client_secret(
+    l: &Layered,
+    auth: AuthMethod,
+    keys: &KeySettings,
+    deadline: Instant,
+) -> Result<(Option<ClientSecret>, Duration)> {
+    match auth {
+        AuthMethod::None | AuthMethod::Tls | AuthMethod::PrivateKeyJwt => {
+            Ok((None, Duration::ZERO))
+        }
+        AuthMethod::Auto if keys.can_replace_secret() => Ok((
+            credentials::client_secret_if_given(l, deadline)?,
+            Duration::ZERO,
+        )),
+        _ => credentials::client_secret(l, deadline).map(|(s, typing)| (Some(s), typing)),
     }
 }
 

@@ -8,7 +8,7 @@ use anyhow::Result;
 
 use ureq::http::Uri;
 
-use crate::endpoint::is_loopback;
+use crate::endpoint::{check_url, is_loopback};
 use crate::error::{Exit, Failure, usage};
 use crate::files;
 use crate::http::{self, Transport, Trust};
@@ -83,8 +83,16 @@ pub fn for_url(l: &Layered, url: &str, what: &str, started: Instant) -> Result<T
     Ok(Transport::new(
         url,
         trust(l, deadline)?,
+        None,
         proxy,
         timeout,
         deadline,
     )?)
+}
+
+/// The proxy for a request to `url` (checked by the token URL's rules first,
+/// as URLs found in metadata have not been yet).
+pub fn route(url: &str, allow_http: bool) -> Result<Option<crate::proxy::Proxy>> {
+    let (scheme, host) = check_url(url, allow_http)?;
+    crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok())
 }

@@ -78,6 +78,7 @@ fn man_page() -> String {
     page.push_str(&without_preamble(piece(|w| man.render_options_section(w))));
     page.push_str(&section(commands(&cmd)));
     page.push_str(&section(profiles()));
+    page.push_str(&section(keys()));
     page.push_str(&section(exit_status()));
     page.push_str(&section(environment(&cmd)));
     page.push_str(&section(files()));
@@ -227,6 +228,39 @@ fn commands(cmd: &clap::Command) -> Roff {
          JWT is exit status 2: only its issuer can introspect it.",
         ),
     ]);
+    roff
+}
+
+/// The KEYS AND CERTIFICATES section: discovery, signed assertions, mutual TLS.
+fn keys() -> Roff {
+    let mut roff = Roff::new();
+    heading(&mut roff, "KEYS AND CERTIFICATES");
+    roff.text([roman(
+        "--issuer reads the server's metadata (ISSUER/.well-known/openid-configuration, else \
+         the RFC 8414 location), whose issuer must be the one given (one trailing / aside; else \
+         exit 5), and uses its token_endpoint (with --cert, its \
+         mtls_endpoint_aliases.token_endpoint) unless --token-url is given; with --auth auto, \
+         only the methods it lists in token_endpoint_auth_methods_supported are sent.",
+    )]);
+    roff.control("PP", []);
+    roff.text([roman(
+        "--auth private_key_jwt sends a client assertion (RFC 7523) signed with --signing-key: \
+         iss and sub the client ID, aud the URL the request goes to (or --jwt-audience), a \
+         random jti, exp 60 s after iat; kid from --signing-key-id, and x5t and x5t#S256 when \
+         the key's file also holds its certificate. --auth client_secret_jwt signs the same \
+         claims with the client secret. --cert and --key add a client certificate to any \
+         method; --auth tls (tls_client_auth, self_signed_tls_client_auth) authenticates with \
+         it alone. auto signs when --signing-key is given, uses the certificate alone when \
+         --cert is given and no secret is, and otherwise tries basic, then post.",
+    )]);
+    roff.control("PP", []);
+    roff.text([roman(
+        "A key or certificate file that cannot be read, is not PEM, holds a key tokn cannot \
+         use, or a key that does not fit --jwt-alg or the certificate, is a usage error naming \
+         the file and what it holds, found before anything is sent. The files are read only \
+         when a token must be fetched, not when the cache has one. The assertion is never \
+         printed or cached.",
+    )]);
     roff
 }
 
@@ -394,9 +428,10 @@ fn files() -> Roff {
         "The token cache, in the first of these whose variable is set (~/.cache/tokn needs \
          HOME; on macOS it is ~/Library/Caches/tokn). tokn keeps each token that has a known \
          lifetime, one file per token URL, client, secret and request, and reuses it while it has \
-         more than --min-ttl seconds left. The directory is created with mode 0700 and each file \
-         with mode 0600, written whole and then renamed into place. A directory that belongs to \
-         another user, or that group or others can write to, is not used, with a warning.",
+         more than --min-ttl seconds left, and each issuer's metadata (--issuer) for an hour. \
+         The directory is created with mode 0700 and each file with mode 0600, written whole and \
+         then renamed into place. A directory that belongs to another user, or that group or \
+         others can write to, is not used, with a warning.",
     );
     roff.control("PP", []);
     roff.text([roman(

@@ -90,7 +90,8 @@ fn missing_url_id_and_secret_name_the_ways_to_pass_them() {
     assert_eq!(out.code, 2);
     assert_eq!(
         out.stderr,
-        "tokn: error: no token URL: pass -u/--token-url URL or set TOKN_TOKEN_URL\n"
+        "tokn: error: no token URL: pass -u/--token-url URL or --issuer URL, or set \
+         TOKN_TOKEN_URL or TOKN_ISSUER\n"
     );
 
     let out = run(tokn(&tmp).args(["-u", "https://idp.example.test/t"]));

@@ -88,7 +88,19 @@ fn bash_completes_the_values_of_format_and_auth() {
     assert_eq!(bash_completions(&["tokn", "-f", "j"]), ["json"]);
     assert_eq!(
         bash_completions(&["tokn", "--auth", ""]),
-        ["auto", "basic", "post", "none"]
+        [
+            "auto",
+            "basic",
+            "post",
+            "none",
+            "private_key_jwt",
+            "client_secret_jwt",
+            "tls"
+        ]
+    );
+    assert_eq!(
+        bash_completions(&["tokn", "--jwt-alg", "E"]),
+        ["ES256", "ES384", "EdDSA"]
     );
 }
 

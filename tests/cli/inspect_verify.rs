@@ -104,7 +104,11 @@ fn a_tampered_signature_fails_the_signature_check() {
     let forged = tampered(&token, &signer.jwt(&other));
     let out = verify(&iss, &forged);
     assert_fails(&out, "signature", &forged);
-    assert!(out.stderr.contains("does not match key 'k1'"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("does not match key 'k1'"),
+        "{}",
+        out.stderr
+    );
 
     // A key the issuer does not list.
     let stranger = Signer::ec("ES256", "k1");
@@ -120,7 +124,11 @@ fn another_issuer_fails_the_iss_check() {
     let token = signer.jwt(&claims("https://evil.example.com"));
     let out = verify(&iss, &token);
     assert_fails(&out, "iss", &token);
-    assert!(out.stderr.contains("'https://evil.example.com'"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("'https://evil.example.com'"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -132,13 +140,18 @@ fn an_expired_token_fails_the_exp_check_past_the_leeway() {
     c["exp"] = (NOW - 59).into();
     let out = verify(&iss, &signer.jwt(&c));
     assert_eq!(out.code, 0, "within the leeway: {}", out.stderr);
-    assert!(out.stderr.starts_with("tokn: expired 59s ago"), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("tokn: expired 59s ago"),
+        "{}",
+        out.stderr
+    );
     c["exp"] = (NOW - 3600).into();
     let token = signer.jwt(&c);
     let out = verify(&iss, &token);
     assert_fails(&out, "exp", &token);
     assert!(
-        out.stderr.contains("it expired 1h 0m ago (2023-11-14T21:13:20Z)"),
+        out.stderr
+            .contains("it expired 1h 0m ago (2023-11-14T21:13:20Z)"),
         "{}",
         out.stderr
     );

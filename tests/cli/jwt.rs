@@ -57,7 +57,7 @@ impl Signer {
         }
     }
 
-    /// RS256/384/512 or PS256/384/512, with one 2048-bit key made by openssl.
+    /// RS256/384/512 or PS256/384/512, with the RSA test key.
     pub fn rsa(alg: &'static str, kid: &str) -> Signer {
         let pair = rsa_key();
         let encoding: &'static dyn signature::RsaEncoding = match alg {
@@ -108,23 +108,13 @@ impl Signer {
     }
 }
 
-/// One RSA key for the whole test run: making one takes a while.
+/// The 2048-bit RSA test key of `tests/keys/rsa.pem` (PKCS#8).
 fn rsa_key() -> &'static RsaKeyPair {
     static KEY: OnceLock<RsaKeyPair> = OnceLock::new();
     KEY.get_or_init(|| {
-        let out = std::process::Command::new("openssl")
-            .args([
-                "genpkey",
-                "-algorithm",
-                "RSA",
-                "-pkeyopt",
-                "rsa_keygen_bits:2048",
-            ])
-            .args(["-outform", "DER"])
-            .output()
-            .expect("the RSA tests need `openssl`");
-        assert!(out.status.success(), "openssl genpkey: {out:?}");
-        RsaKeyPair::from_pkcs8(&out.stdout).expect("a PKCS#8 RSA key")
+        let pem = include_str!("../keys/rsa.pem");
+        let der = crate::interop_material::pem_der(pem).expect("a PEM key");
+        RsaKeyPair::from_pkcs8(&der).expect("a PKCS#8 RSA key")
     })
 }
 

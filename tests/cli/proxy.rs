@@ -240,6 +240,47 @@ fn both_auto_attempts_go_in_absolute_form_with_the_proxy_credentials() {
 }
 
 #[test]
+fn discovery_goes_through_the_proxy_too() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/.well-known/openid-configuration");
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(
+                r#"{"issuer":"http://idp.example.test","token_endpoint":"http://idp.example.test/token"}"#,
+            );
+    });
+    server.mock(|when, then| {
+        when.method(POST).path("/token");
+        then.status(200).body(token_json(60));
+    });
+    let proxy = http_proxy(*server.address());
+    let tmp = TempDir::new();
+    let out = run(crate::util::tokn(&tmp)
+        .args(["--issuer", "http://idp.example.test", "-i", "my-client"])
+        .args(["--allow-http", "--no-cache"])
+        .env("TOKN_CLIENT_SECRET", crate::util::SECRET)
+        .env("HTTP_PROXY", proxy.url_with_password()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let seen = proxy.seen();
+    let lines: Vec<&str> = seen.iter().map(|h| first_line(h)).collect();
+    assert_eq!(
+        lines,
+        [
+            "GET http://idp.example.test/.well-known/openid-configuration HTTP/1.1",
+            "POST http://idp.example.test/token HTTP/1.1"
+        ]
+    );
+    assert!(
+        seen[0]
+            .to_ascii_lowercase()
+            .contains("\r\nproxy-authorization: basic "),
+        "{}",
+        seen[0]
+    );
+}
+
+#[test]
 fn https_goes_through_a_connect_tunnel() {
     let proxy = answering(b"HTTP/1.1 200 Connection established\r\n\r\n");
     let tmp = TempDir::new();

@@ -151,3 +151,41 @@ pub fn basic_refused_post_accepted(
     });
     (refused, accepted)
 }
+
+/// A copy of the test key or certificate `tests/keys/NAME` in `dir`, mode 0600
+/// (the copies in the repository are readable by all, which tokn warns about).
+pub fn test_key(dir: &TempDir, name: &str) -> PathBuf {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/keys")
+        .join(name);
+    let bytes = std::fs::read(&source).expect("a test key under tests/keys");
+    dir.file(name, &bytes, 0o600)
+}
+
+/// The form fields of a urlencoded body, in order.
+pub fn form_fields(body: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(body.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// Every request body a mock sees, in the order they arrive.
+pub type Bodies = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+/// A mock that answers every POST to /token with a token and records the bodies.
+pub fn recording_token_mock(server: &httpmock::MockServer) -> (httpmock::Mock<'_>, Bodies) {
+    let bodies: Bodies = Default::default();
+    let seen = bodies.clone();
+    let mock = server.mock(|when, then| {
+        when.method(httpmock::Method::POST)
+            .path("/token")
+            .is_true(move |req| {
+                seen.lock().unwrap().push(req.body_string());
+                true
+            });
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(token_json(3600));
+    });
+    (mock, bodies)
+}

@@ -1,0 +1,145 @@
+//! What a fetch settles before its first token request: the signing key and the
+//! client certificate read and checked (a usage error here still comes before
+//! anything is sent), the issuer's metadata, the token URL and its proxy, and
+//! the client authentication attempts in order.
+//!
+//! None of this runs when the cache serves the token: the cache key is made of
+//! the settings as given (the issuer, the key paths), not of what they lead to.
+
+use std::time::Instant;
+
+use anyhow::Result;
+
+use crate::cache::Cache;
+use crate::diag;
+use crate::error::{Exit, Failure, failure_of};
+use crate::http::{Reply, Transport};
+use crate::keys::SigningKey;
+use crate::keys::tls::ClientIdentity;
+use crate::oauth::client_auth::Attempt;
+use crate::oauth::metadata::{self, Metadata};
+use crate::settings::{Settings, route};
+
+/// The request's destination and the client's means, ready for the exchange.
+pub struct Prepared {
+    pub token_url: String,
+    pub transport: Transport,
+    pub signing_key: Option<SigningKey>,
+    /// The client authentication attempts, in order.
+    pub plan: Vec<Attempt>,
+}
+
+/// Load the keys, read the metadata (from `cache` when it holds a fresh copy),
+/// and choose the token URL and the attempts. `deadline` bounds every request.
+pub fn prepare(
+    settings: &Settings,
+    has_secret: bool,
+    cache: Option<&Cache>,
+    deadline: Instant,
+) -> Result<Prepared> {
+    let signing_key = settings.keys.load_signing_key(deadline)?;
+    let identity = settings.keys.load_client_identity(deadline)?;
+    if let Some(identity) = &identity {
+        diag::verbose(&format!("* client certificate from {}", identity.origin));
+    }
+    let metadata = match &settings.issuer {
+        Some(issuer) => {
+            let refresh = settings.cache.is_some_and(|c| c.refresh);
+            let get = |url: &str| get(settings, identity.as_ref(), url, deadline);
+            Some(metadata::load(issuer, cache, refresh, &get)?)
+        }
+        None => None,
+    };
+    let token_url = token_url(settings, metadata.as_ref(), identity.is_some())?;
+    let supported = metadata.as_ref().and_then(Metadata::auth_methods);
+    let plan = settings
+        .auth
+        .plan(settings.keys.means(has_secret), supported.as_deref());
+    if let Some(note) = &plan.note {
+        diag::verbose(note);
+    }
+    // A URL from the metadata is checked, and gets its proxy, here.
+    let proxy = match &settings.token_url {
+        Some(_) => settings.proxy.clone(),
+        None => route(&token_url, settings.allow_http)?,
+    };
+    let transport = Transport::new(
+        &token_url,
+        settings.trust.clone(),
+        identity.as_ref(),
+        proxy,
+        settings.timeout,
+        deadline,
+    )?;
+    Ok(Prepared {
+        token_url,
+        transport,
+        signing_key,
+        plan: plan.attempts,
+    })
+}
+
+/// A GET of a metadata location, through the proxy for its URL.
+fn get(
+    settings: &Settings,
+    identity: Option<&ClientIdentity>,
+    url: &str,
+    deadline: Instant,
+) -> Result<Reply> {
+    let transport = Transport::new(
+        url,
+        settings.trust.clone(),
+        identity,
+        route(url, settings.allow_http)?,
+        settings.timeout,
+        deadline,
+    )?;
+    transport.get().map_err(|e| e.failure.into())
+}
+
+/// `-u` when given; else the metadata's mTLS alias when a client certificate
+/// is used (RFC 8705 §5), else its `token_endpoint`.
+fn token_url(
+    settings: &Settings,
+    metadata: Option<&Metadata>,
+    has_certificate: bool,
+) -> Result<String> {
+    if let Some(url) = &settings.token_url {
+        return Ok(url.clone());
+    }
+    let Some(metadata) = metadata else {
+        return Err(Failure::new(Exit::Bug, "neither a token URL nor metadata").into());
+    };
+    let (url, field) = match (has_certificate, metadata.mtls_token_endpoint()) {
+        (true, Some(alias)) => (alias, "mtls_endpoint_aliases.token_endpoint"),
+        _ => match metadata.token_endpoint() {
+            Some(url) => (url, "token_endpoint"),
+            None => {
+                return Err(Failure::new(
+                    Exit::Server,
+                    format!("the metadata at {} names no token_endpoint", metadata.url),
+                )
+                .detail("give the token endpoint with -u/--token-url")
+                .into());
+            }
+        },
+    };
+    if let Err(err) = route(url, settings.allow_http) {
+        // The server named it, so it is the server's answer that is unusable.
+        let mut failure = Failure::new(
+            Exit::Server,
+            format!("the metadata's {field} cannot be used: {err}"),
+        );
+        for line in failure_of(&err)
+            .map(|f| f.details.clone())
+            .unwrap_or_default()
+        {
+            failure = failure.detail(line);
+        }
+        return Err(failure.into());
+    }
+    diag::verbose(&format!(
+        "* token endpoint from the metadata's {field}: {url}"
+    ));
+    Ok(url.to_string())
+}
