@@ -5,6 +5,7 @@
 //! are the one source for all three. What the user typed is kept as typed, with
 //! where each value came from; `settings` turns it into what the program uses.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -41,6 +42,17 @@ Examples:
   In CI, exchanging the job's own OIDC token for a token of another service:
     TOKN_SUBJECT_TOKEN=\"$CI_OIDC_TOKEN\" tokn -p ci --grant-type token-exchange \\
       --audience https://api.example.com -f header | curl -H @- https://api.example.com/deploy
+
+  A command with the token in its environment ($TOKN_ACCESS_TOKEN), or this shell's:
+    tokn exec -p prod -- ./deploy.sh
+    eval \"$(tokn -p prod -f env)\"
+
+  As kubectl's exec credential plugin (the README shows the kubeconfig):
+    tokn -p k8s -f k8s
+
+  The claims of a JWT; on a terminal, a new token's, checked with the issuer's keys:
+    tokn -p prod | tokn inspect
+    tokn inspect --verify -p prod
 
   Every field of the answer, for jq:
     tokn -f json | jq .expires_at";
@@ -110,7 +122,10 @@ pub struct GlobalArgs {
     pub profile: Option<String>,
 }
 
+/// Deferred, like [`ConfigCommand`]: `exec` and `inspect` take every token option
+/// too, and a fetch without a subcommand should not pay for building them.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Inspect or empty the token cache
     #[command(subcommand)]
@@ -118,6 +133,10 @@ pub enum Command {
     /// Show the config file, its profiles, and the settings a fetch would use
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Run a command with a token in its environment (TOKN_ACCESS_TOKEN)
+    Exec(Box<ExecArgs>),
+    /// Decode a JWT and print its header and claims as JSON; --verify checks them
+    Inspect(Box<InspectArgs>),
 }
 
 /// Deferred: `config show` takes every token option, and building them is most of
@@ -144,11 +163,60 @@ pub struct ShowArgs {
     pub token: TokenArgs,
 }
 
+/// `tokn exec`: the fetch options, then `--` and the command to run. (Its about
+/// is set here: built late, it would otherwise be the flattened options' doc.)
+#[derive(Debug, Args)]
+#[command(about = "Run a command with a token in its environment (TOKN_ACCESS_TOKEN)", long_about = None)]
+pub struct ExecArgs {
+    /// The environment variable that carries the token to the command
+    #[arg(long, value_name = "NAME", default_value = "TOKN_ACCESS_TOKEN", value_hint = ValueHint::Other)]
+    pub env_var: String,
+
+    #[command(flatten)]
+    pub token: TokenArgs,
+
+    /// The command to run and its arguments, after --
+    ///
+    /// It runs in place of tokn, with its standard streams, and tokn exits with its exit
+    /// status. Variables that carry a secret (TOKN_CLIENT_SECRET, TOKN_PASSWORD…) are not
+    /// passed on.
+    #[arg(last = true, required = true, value_name = "COMMAND", value_hint = ValueHint::CommandWithArguments)]
+    pub command: Vec<OsString>,
+}
+
+/// `tokn inspect`: a token to decode, and the fetch options for one from the
+/// issuer when none is given.
+#[derive(Debug, Args)]
+#[command(
+    about = "Decode a JWT and print its header and claims as JSON; --verify checks them",
+    long_about = None
+)]
+pub struct InspectArgs {
+    /// Check the signature with the issuer's keys (--issuer), and iss, exp and nbf
+    ///
+    /// The keys come from the jwks_uri of the issuer's metadata. Each of iss, exp and nbf
+    /// must hold, give or take 60 s; a check that fails is exit status 4, naming it.
+    #[arg(long)]
+    pub verify: bool,
+
+    #[command(flatten)]
+    pub token: TokenArgs,
+
+    /// The token [default: standard input, or on a terminal a token fetched with the options]
+    ///
+    /// '-' reads standard input. A token given here shows in the process list: prefer
+    /// standard input (tokn -f raw | tokn inspect).
+    #[arg(value_name = "TOKEN", value_hint = ValueHint::Other)]
+    pub jwt: Option<String>,
+}
+
 impl Command {
     /// The token options of a command that takes them.
     fn token_args(&mut self) -> Option<&mut TokenArgs> {
         match self {
             Command::Config(ConfigCommand::Show(show)) => Some(&mut show.token),
+            Command::Exec(exec) => Some(&mut exec.token),
+            Command::Inspect(inspect) => Some(&mut inspect.token),
             Command::Cache(_) | Command::Config(_) => None,
         }
     }

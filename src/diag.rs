@@ -171,6 +171,13 @@ pub fn notice(line: &str) {
     emit(&[clean(line)]);
 }
 
+/// `tokn: …`, a note about the output (`tokn inspect`'s expiry), unless `-q`.
+pub fn note(message: &str) {
+    if !QUIET.load(Ordering::Relaxed) {
+        emit(&[format!("tokn: {}", clean(message))]);
+    }
+}
+
 /// A `-v` line, already prefixed by the caller with `>`, `<` or `*`.
 pub fn verbose(line: &str) {
     if is_verbose() {

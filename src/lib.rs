@@ -56,15 +56,26 @@ pub fn run(parsed: Parsed, started: Instant) -> Result<ExitCode> {
         Some(Command::Config(ConfigCommand::Path)) => commands::config::path(global)?,
         Some(Command::Config(ConfigCommand::List)) => commands::config::list(global)?,
         Some(Command::Config(ConfigCommand::Show(_))) => commands::config::show(global, given)?,
+        Some(Command::Exec(exec)) => {
+            commands::exec::check_name(&exec.env_var)?;
+            let settings = settings(global, given, started)?;
+            return commands::exec::run(&settings, &exec.env_var, &exec.command);
+        }
+        Some(Command::Inspect(inspect)) => {
+            commands::inspect::run(&inspect, &layered(global, given)?, started)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The settings of a command that gets a token: what the user gave, over the
-/// profile, the config file's defaults and the built-ins.
+/// The settings of a command that gets a token.
 fn settings(global: &GlobalArgs, given: Layered, started: Instant) -> Result<Settings> {
+    Settings::resolve(&layered(global, given)?, started)
+}
+
+/// What the user gave, over the profile, the config file's defaults and the built-ins.
+fn layered(global: &GlobalArgs, given: Layered) -> Result<Layered> {
     // A parsed copy of the config file is a cache too: --no-cache skips it.
     let reuse = !given.no_cache.as_ref().is_some_and(|s| s.value);
-    let chosen = profile::choose(global, reuse)?;
-    Settings::resolve(&chosen.layer(given), started)
+    Ok(profile::choose(global, reuse)?.layer(given))
 }

@@ -6,11 +6,13 @@ use tokn::oauth::response::{Token, interpret};
 use tokn::output::Format as FormatArg;
 use tokn::output::{HeaderPattern, OutputSpec, render};
 
-pub const FORMATS: [FormatArg; 4] = [
+pub const FORMATS: [FormatArg; 6] = [
     FormatArg::Raw,
     FormatArg::Json,
     FormatArg::Header,
     FormatArg::Curl,
+    FormatArg::Env,
+    FormatArg::K8s,
 ];
 
 /// An input for `interpret`: three ASCII digits for the status (else 200 and the
@@ -33,13 +35,15 @@ pub fn split_response(data: &[u8]) -> (u16, Option<&'static str>, &[u8]) {
     (status, content_type, &data[4..])
 }
 
-/// A printed output: exactly one newline, at the end, and no other control character.
-pub fn assert_clean_output(out: &str) {
+/// A printed output: exactly one newline, at the end, and no other control character
+/// (`env` prints one line per variable: newlines between them, none in them).
+pub fn assert_clean_output(out: &str, lines: usize) {
     let Some(body) = out.strip_suffix('\n') else {
         panic!("the output does not end with a newline: {out:?}");
     };
+    assert_eq!(body.split('\n').count(), lines, "{out:?}");
     assert!(
-        !body.chars().any(char::is_control),
+        !body.chars().any(|c| c.is_control() && c != '\n'),
         "a control character in the output: {out:?}"
     );
 }
@@ -71,10 +75,11 @@ pub fn assert_renders_cleanly(token: &Token, pattern: &HeaderPattern) {
         format,
         header_name: "Authorization".into(),
         pattern: pattern.clone(),
+        k8s_api: tokn::output::k8s::ApiVersion::V1,
     };
     for format in FORMATS {
         let out = render(&spec(format), token, Some(1_000_060), 1_000_000);
-        assert_clean_output(&out);
+        assert_clean_output(&out, if format == FormatArg::Env { 3 } else { 1 });
         match format {
             FormatArg::Raw => assert_eq!(out, format!("{}\n", token.access_token)),
             FormatArg::Json => {
@@ -90,6 +95,26 @@ pub fn assert_renders_cleanly(token: &Token, pattern: &HeaderPattern) {
                 assert_eq!(back["expires_at"], 1_000_060);
             }
             FormatArg::Header => {}
+            FormatArg::Env => {
+                let first = out.lines().next().unwrap_or_default();
+                let quoted = first
+                    .strip_prefix("export TOKN_ACCESS_TOKEN=")
+                    .expect("env output starts with the token");
+                assert_eq!(shell_unquote(quoted), token.access_token);
+                assert!(
+                    out.ends_with("\nexport TOKN_EXPIRES_AT=1000060\n"),
+                    "{out:?}"
+                );
+            }
+            FormatArg::K8s => {
+                let back: serde_json::Value =
+                    serde_json::from_str(&out).expect("the k8s output is JSON");
+                assert_eq!(back["status"]["token"], token.access_token.as_str());
+                assert_eq!(
+                    back["status"]["expirationTimestamp"],
+                    "1970-01-12T13:47:40Z"
+                );
+            }
             FormatArg::Curl => {
                 let header = render(&spec(FormatArg::Header), token, None, 0);
                 let quoted = out.strip_prefix("-H ").expect("curl output starts with -H");

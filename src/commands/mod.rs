@@ -2,4 +2,6 @@
 
 pub mod cache;
 pub mod config;
+pub mod exec;
 pub mod get;
+pub mod inspect;

@@ -4,9 +4,12 @@
 //! decodes tokens for `tokn inspect`. Each is a header, a claims object and one
 //! signature, so this is a few functions rather than a JWT framework: the
 //! base64url encoding, the algorithm names, signing (`sign.rs`) and splitting a
-//! compact token back into its parts.
+//! compact token back into its parts; `decode.rs` and `verify.rs` read and
+//! check a token for `tokn inspect`.
 
+pub mod decode;
 pub mod sign;
+pub mod verify;
 
 use base64::Engine;
 use serde::{Deserialize, Serialize};

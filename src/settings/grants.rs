@@ -4,10 +4,12 @@
 //!
 //! Two mistakes are caught here, before anything is sent: an input the grant
 //! needs and was not given (the message names where it may come from), and an
-//! input of another grant (the message names the grant it belongs to). A value
-//! from the config file counts as misplaced only when the grant type comes from
-//! the same table: a profile may describe a provider's endpoints for several
-//! grants, and `[defaults]` serves every profile.
+//! input of another grant given as a flag (the message names the grant it
+//! belongs to). A value from the config file counts as misplaced only when the
+//! grant type comes from the same table: a profile may describe a provider's
+//! endpoints for several grants, and `[defaults]` serves every profile. The
+//! environment is ambient, set for more runs than this one: another grant's
+//! variable there is left alone, and `-v` says so.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -172,19 +174,33 @@ fn check_misplaced(l: &Layered, kind: Kind, name: &str) -> Result<()> {
         )])
     };
     for (key, owner, source) in owned(l) {
-        let Some(source) = source else { continue };
-        let given_now = matches!(source, Source::Flag | Source::Env(_));
-        let same_table = Some(source) == grant_source && *source != Source::BuiltIn;
-        if owner != kind && (given_now || same_table) {
+        let Some(source) = source.filter(|_| owner != kind) else {
+            continue;
+        };
+        let in_the_grants_table =
+            Some(source) == grant_source && matches!(source, Source::Profile(_) | Source::Defaults);
+        if *source == Source::Flag || in_the_grants_table {
             return Err(misplaced(source.option_name(key), owner));
         }
+        ignored(&source.option_name(key), owner);
     }
-    for (var, owner) in OWNED_ENV {
-        if *owner != kind && env_value(var)?.is_some() {
-            return Err(misplaced(var.to_string(), *owner));
+    if diag::is_verbose() {
+        for (var, owner) in OWNED_ENV.iter().filter(|(_, owner)| *owner != kind) {
+            if env_value(var)?.is_some() {
+                ignored(var, *owner);
+            }
         }
     }
     Ok(())
+}
+
+/// The environment is ambient (a variable may be set for another run), so an
+/// input of another grant found there is left alone; `-v` says so.
+fn ignored(option: &str, owner: Kind) {
+    diag::verbose(&format!(
+        "* ignoring {option}: it is for --grant-type {}",
+        owner.name()
+    ));
 }
 
 /// A variable's value; unset and empty are the same.

@@ -8,7 +8,7 @@
 mod credentials;
 mod grants;
 mod keys;
-mod transport;
+pub mod transport;
 
 pub use credentials::ClientSecret;
 pub use keys::KeySettings;
@@ -26,7 +26,7 @@ use crate::oauth::client_auth::AuthMethod;
 use crate::oauth::grant::Grant;
 use crate::oauth::request::{Field, TokenRequest};
 use crate::options::{Layered, List, Sourced};
-use crate::output::{HeaderPattern, OutputSpec};
+use crate::output::{Format, HeaderPattern, OutputSpec, k8s};
 
 /// What the program uses: every value checked, every default applied.
 pub struct Settings {
@@ -308,13 +308,21 @@ fn targets(value: &Option<Sourced<List>>, key: &str) -> Result<Vec<String>> {
 }
 
 fn output_spec(l: &Layered) -> Result<OutputSpec> {
+    let format = *built_in(&l.format, "--format")?;
     Ok(OutputSpec {
-        format: *built_in(&l.format, "--format")?,
+        format,
         header_name: check_header_name(
             built_in(&l.header_name, "--header-name")?,
             "--header-name",
         )?,
         pattern: HeaderPattern::parse(built_in(&l.header_pattern, "--header-pattern")?)
             .map_err(usage)?,
+        k8s_api: match format {
+            Format::K8s => {
+                let info = std::env::var("KUBERNETES_EXEC_INFO").ok();
+                k8s::ApiVersion::requested(info.as_deref()).map_err(usage)?
+            }
+            _ => k8s::ApiVersion::default(),
+        },
     })
 }

@@ -1,14 +1,17 @@
 //! The transport settings: how long the run may take, and which certificates
-//! a TLS server must chain to.
+//! a TLS server must chain to, for the token URL and for the other URLs of
+//! a run.
 
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::endpoint::check_url;
-use crate::error::usage;
+use ureq::http::Uri;
+
+use crate::endpoint::{check_url, is_loopback};
+use crate::error::{Exit, Failure, usage};
 use crate::files;
-use crate::http::{self, Trust};
+use crate::http::{self, Transport, Trust};
 use crate::options::Layered;
 
 use super::{built_in, switch};
@@ -48,6 +51,43 @@ pub fn trust(l: &Layered, deadline: Instant) -> Result<Trust> {
         ))
     })?;
     Ok(Trust::Only(certs))
+}
+
+/// A transport to a URL the issuer named (its JWKS), with this run's deadline,
+/// trust and proxy, under the token URL's plain-http rule. A URL that breaks
+/// the rule is the server's doing: exit 5.
+pub fn for_url(l: &Layered, url: &str, what: &str, started: Instant) -> Result<Transport> {
+    let unusable = |why: &str| Failure::new(Exit::Server, format!("{what} '{url}' {why}"));
+    let uri: Uri = url.parse().map_err(|_| unusable("is not a valid URL"))?;
+    let host = uri
+        .host()
+        .unwrap_or("")
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    let scheme = match uri.scheme_str() {
+        Some(s) if s.eq_ignore_ascii_case("https") => "https",
+        Some(s) if s.eq_ignore_ascii_case("http") => "http",
+        _ => return Err(unusable("is not an https:// URL").into()),
+    };
+    if host.is_empty() {
+        return Err(unusable("has no host").into());
+    }
+    if scheme == "http" && !switch(&l.allow_http) && !is_loopback(&host) {
+        return Err(unusable("is plain http")
+            .detail("pass --allow-http if the network path is trusted")
+            .into());
+    }
+    let (timeout, deadline) = timing(l, started)?;
+    let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok())?;
+    Ok(Transport::new(
+        url,
+        trust(l, deadline)?,
+        None,
+        proxy,
+        timeout,
+        deadline,
+    )?)
 }
 
 /// The proxy for a request to `url` (checked by the token URL's rules first,

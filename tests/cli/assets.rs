@@ -199,8 +199,35 @@ fn commands(cmd: &clap::Command) -> Roff {
     roff.text([roman(
         "tokn cache list and tokn cache clear exit 0 on an empty or missing cache, and the \
          config commands exit 0 with no config file. tokn config show takes the options above, \
-         to show what they would change; the other commands take only -v, -q, --config and -p.",
+         to show what they would change, and so do tokn exec and tokn inspect, to fetch the \
+         token; the other commands take only -v, -q, --config and -p.",
     )]);
+    roff.control("PP", []);
+    roff.text([
+        bold("tokn exec"),
+        roman(
+            " [OPTIONS] [--env-var NAME] -- COMMAND [ARGS...] gets a token, from the cache \
+         when it can, and runs COMMAND in tokn's place (on Unix the same process, so signals \
+         reach it directly) with the token in TOKN_ACCESS_TOKEN or NAME and tokn's standard \
+         streams. The variables that carry a secret (TOKN_CLIENT_SECRET, TOKN_PASSWORD, TOKN_REFRESH_TOKEN, TOKN_ASSERTION, TOKN_SUBJECT_TOKEN, TOKN_ACTOR_TOKEN) are not passed on. The exit \
+         status is the command's; when no token could be had the command is not run and the \
+         status is tokn's own, and a command that cannot be started is exit status 2.",
+        ),
+    ]);
+    roff.control("PP", []);
+    roff.text([
+        bold("tokn inspect"),
+        roman(
+            " [OPTIONS] [--verify] [TOKEN] decodes a JWT, the argument, else standard input, \
+         else (on a terminal) a token fetched with the options, and prints \
+         {\"header\":{...},\"claims\":{...}} on standard output. Standard error tells when the \
+         token expires (exp) and says decoded, not verified, unless --verify is given: then the \
+         signature is checked with the keys at the jwks_uri of the --issuer metadata (RS256, \
+         RS384, RS512, PS256, PS384, PS512, ES256, ES384, EdDSA), and iss, exp and nbf with 60 \
+         seconds of leeway; a failed check is exit status 4, naming it. A token that is not a \
+         JWT is exit status 2: only its issuer can introspect it.",
+        ),
+    ]);
     roff
 }
 
@@ -278,7 +305,8 @@ fn exit_status() -> Roff {
         (
             Exit::Usage as u8,
             "Usage: bad or missing options, an unreadable secret file, an invalid URL or header pattern. \
-             Nothing was sent.",
+             Nothing was sent. Also a command that tokn exec cannot start, and a token that tokn \
+             inspect cannot decode.",
         ),
         (
             Exit::Network as u8,
@@ -286,7 +314,8 @@ fn exit_status() -> Roff {
         ),
         (
             Exit::Refused as u8,
-            "The server refused: HTTP 4xx, or an OAuth error answer.",
+            "The server refused: HTTP 4xx, or an OAuth error answer; or a check of tokn inspect \
+             --verify failed.",
         ),
         (
             Exit::Server as u8,
@@ -299,11 +328,14 @@ fn exit_status() -> Roff {
              printed or cached.",
         ),
     ];
+    let exec = "tokn exec: the command's exit status, or 128 + the number of the signal that \
+                ended it, as a shell shows it.";
     let mut roff = Roff::new();
     heading(&mut roff, "EXIT STATUS");
     for (code, meaning) in codes {
         entry(&mut roff, vec![bold(code.to_string())], meaning);
     }
+    entry(&mut roff, vec![italic("any")], exec);
     roff
 }
 
@@ -347,6 +379,11 @@ fn environment(cmd: &clap::Command) -> Roff {
             "The actor token itself, for --grant-type token-exchange; --actor-token-file wins.",
         ),
         ("TOKN_CACHE_DIR", "The token cache directory; see FILES."),
+        (
+            "KUBERNETES_EXEC_INFO",
+            "Set by kubectl for its exec credential plugins: -f k8s answers in the apiVersion it \
+             names (client.authentication.k8s.io/v1 or v1beta1), v1 when it is not set.",
+        ),
         (
             "XDG_CONFIG_HOME",
             "Without --config and TOKN_CONFIG, the config file is \

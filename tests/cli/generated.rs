@@ -83,7 +83,7 @@ fn bash_completes_option_names() {
 fn bash_completes_the_values_of_format_and_auth() {
     assert_eq!(
         bash_completions(&["tokn", "--format", ""]),
-        ["raw", "json", "header", "curl"]
+        ["raw", "json", "header", "curl", "env", "k8s"]
     );
     assert_eq!(bash_completions(&["tokn", "-f", "j"]), ["json"]);
     assert_eq!(

@@ -363,7 +363,7 @@ fn a_missing_input_names_where_it_may_come_from() {
 }
 
 #[test]
-fn an_input_of_another_grant_names_the_grant_it_belongs_to() {
+fn a_flag_of_another_grant_names_the_grant_it_belongs_to() {
     let files = TempDir::new();
     let f = files.file("input", b"x", 0o600);
     let f = f.to_str().unwrap();
@@ -415,19 +415,18 @@ fn an_input_of_another_grant_names_the_grant_it_belongs_to() {
             let expected = format!("{} belongs to --grant-type {owner}, not ", args[0]);
             assert!(stderr.contains(&expected), "{all:?}: {stderr}");
         }
-        for (var, owner) in env {
-            if grant == owner {
-                continue;
-            }
-            let value = if var == "TOKN_DEVICE_URL" {
-                "https://idp/device"
-            } else {
-                "x"
-            };
-            let stderr = usage_error(&["--grant-type", grant], &[(var, value)]);
-            let expected = format!("{var} belongs to --grant-type {owner}, not ");
-            assert!(stderr.contains(&expected), "{grant} {var}: {stderr}");
-        }
+    }
+    // The environment is ambient: another grant's variable is left alone, and -v says so.
+    for (var, owner) in env {
+        let server = token_server();
+        let dir = TempDir::new();
+        let out = run(tokn_for(&dir, &server.url("/token"))
+            .arg("-v")
+            .env(var, "https://idp/ambient-value"));
+        assert_eq!(out.code, 0, "{var}: {}", out.stderr);
+        let expected = format!("* ignoring {var}: it is for --grant-type {owner}");
+        assert!(out.stderr.contains(&expected), "{var}: {}", out.stderr);
+        assert!(!server.seen("/token")[0].body.contains("ambient"));
     }
 }
 

@@ -318,14 +318,14 @@ fn wait_answering(server: &Server) -> Result<(), String> {
     }
 }
 
-struct Certificates {
-    ca_pem: String,
-    cert: PathBuf,
-    key: PathBuf,
+pub(crate) struct Certificates {
+    pub(crate) ca_pem: String,
+    pub(crate) cert: PathBuf,
+    pub(crate) key: PathBuf,
 }
 
 /// A throwaway CA and a server certificate for 127.0.0.1 and localhost, made with `openssl`.
-fn make_certificates(dir: &Path) -> Result<Certificates, String> {
+pub(crate) fn make_certificates(dir: &Path) -> Result<Certificates, String> {
     let new_key = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
     openssl(
         dir,

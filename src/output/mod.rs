@@ -1,10 +1,17 @@
-//! The four output formats. This is the only code that writes to stdout, so
-//! scripts can trust that stdout holds the requested output and nothing else.
+//! The output formats, one file each. This is the only code that writes to
+//! stdout, so scripts can trust that stdout holds the requested output and
+//! nothing else.
+
+mod env;
+mod header;
+pub mod json;
+pub mod k8s;
+
+pub use header::HeaderPattern;
 
 use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::error::{Exit, Failure};
 use crate::oauth::response::Token;
@@ -21,6 +28,10 @@ pub enum Format {
     Header,
     /// "-H 'Authorization: Bearer TOKEN'", shell-quoted, to paste into a curl command (for $(…), use header)
     Curl,
+    /// export lines (TOKN_ACCESS_TOKEN, TOKN_TOKEN_TYPE, TOKN_EXPIRES_AT), for eval
+    Env,
+    /// A kubectl ExecCredential, for the exec section of a kubeconfig
+    K8s,
 }
 
 impl Format {
@@ -30,6 +41,8 @@ impl Format {
             Format::Json => "json",
             Format::Header => "header",
             Format::Curl => "curl",
+            Format::Env => "env",
+            Format::K8s => "k8s",
         }
     }
 }
@@ -40,111 +53,21 @@ pub struct OutputSpec {
     pub format: Format,
     pub header_name: String,
     pub pattern: HeaderPattern,
-}
-
-/// `--header-pattern`, checked once: literal text and placeholders.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HeaderPattern(Vec<Piece>);
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Piece {
-    Text(String),
-    AccessToken,
-    TokenType,
-}
-
-impl HeaderPattern {
-    pub fn parse(pattern: &str) -> Result<HeaderPattern, String> {
-        if pattern.chars().any(char::is_control) {
-            return Err(
-                "--header-pattern holds a control character, which a header cannot carry".into(),
-            );
-        }
-        let mut pieces = Vec::new();
-        let mut rest = pattern;
-        while let Some(open) = rest.find('{') {
-            if open > 0 {
-                pieces.push(Piece::Text(rest[..open].to_string()));
-            }
-            let Some(close) = rest[open..].find('}') else {
-                return Err(format!(
-                    "--header-pattern '{pattern}' has a '{{' without a closing '}}'"
-                ));
-            };
-            let name = &rest[open + 1..open + close];
-            pieces.push(match name {
-                "access_token" => Piece::AccessToken,
-                "token_type" => Piece::TokenType,
-                _ => {
-                    return Err(format!(
-                        "--header-pattern has an unknown placeholder '{{{name}}}': \
-                         use {{access_token}} or {{token_type}}"
-                    ));
-                }
-            });
-            rest = &rest[open + close + 1..];
-        }
-        if rest.contains('}') {
-            return Err(format!(
-                "--header-pattern '{pattern}' has a '}}' without an opening '{{'"
-            ));
-        }
-        if !rest.is_empty() {
-            pieces.push(Piece::Text(rest.to_string()));
-        }
-        Ok(HeaderPattern(pieces))
-    }
-
-    fn fill(&self, token: &Token) -> String {
-        self.0
-            .iter()
-            .map(|piece| match piece {
-                Piece::Text(t) => t.as_str(),
-                Piece::AccessToken => token.access_token.as_str(),
-                Piece::TokenType => token.token_type.as_str(),
-            })
-            .collect()
-    }
+    /// The ExecCredential version of the k8s format.
+    pub k8s_api: k8s::ApiVersion,
 }
 
 /// The output for a token that expires at `expires_at` (Unix seconds), at `now`.
 pub fn render(spec: &OutputSpec, token: &Token, expires_at: Option<u64>, now: u64) -> String {
     let mut out = match spec.format {
         Format::Raw => token.access_token.clone(),
-        Format::Json => {
-            let mut fields = token.fields.clone();
-            if let Some(at) = expires_at {
-                fields.insert("expires_in".into(), Value::from(at.saturating_sub(now)));
-                fields.insert("expires_at".into(), Value::from(at));
-            }
-            escape_controls(&Value::Object(fields).to_string())
-        }
-        Format::Header => format!("{}: {}", spec.header_name, spec.pattern.fill(token)),
-        Format::Curl => format!(
-            "-H {}",
-            shell_quote(&format!(
-                "{}: {}",
-                spec.header_name,
-                spec.pattern.fill(token)
-            ))
-        ),
+        Format::Json => json::json(token, expires_at, now),
+        Format::Header => header::header(spec, token),
+        Format::Curl => header::curl(spec, token),
+        Format::Env => env::env(token, expires_at),
+        Format::K8s => k8s::k8s(spec.k8s_api, token, expires_at),
     };
     out.push('\n');
-    out
-}
-
-/// serde_json escapes only U+0000–U+001F; DEL and the C1 controls (U+007F–U+009F)
-/// from a server's answer would reach the terminal raw. Compact JSON has them only
-/// inside strings, where `\uXXXX` means the same character.
-fn escape_controls(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        if c.is_control() {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
     out
 }
 
@@ -182,6 +105,7 @@ mod tests {
             format,
             header_name: "Authorization".into(),
             pattern: HeaderPattern::parse(pattern).unwrap(),
+            k8s_api: k8s::ApiVersion::V1,
         }
     }
 
@@ -204,6 +128,32 @@ mod tests {
         assert_eq!(
             render(&spec(Format::Json, p), &t, Some(160), 100),
             "{\"access_token\":\"tok'en\",\"expires_at\":160,\"expires_in\":60,\"token_type\":\"bearer\"}\n"
+        );
+        assert_eq!(
+            render(&spec(Format::Env, p), &t, Some(160), 100),
+            "export TOKN_ACCESS_TOKEN='tok'\\''en'\nexport TOKN_TOKEN_TYPE='Bearer'\n\
+             export TOKN_EXPIRES_AT=160\n"
+        );
+        assert_eq!(
+            render(&spec(Format::K8s, p), &t, Some(1_700_000_000), 100),
+            "{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\
+             \"status\":{\"token\":\"tok'en\",\"expirationTimestamp\":\"2023-11-14T22:13:20Z\"}}\n"
+        );
+    }
+
+    #[test]
+    fn env_and_k8s_leave_out_an_unknown_lifetime() {
+        let t = token(r#"{"access_token":"a\"b"}"#);
+        assert_eq!(
+            render(&spec(Format::Env, ""), &t, None, 0),
+            "export TOKN_ACCESS_TOKEN='a\"b'\nexport TOKN_TOKEN_TYPE='Bearer'\n"
+        );
+        let mut k8s = spec(Format::K8s, "");
+        k8s.k8s_api = k8s::ApiVersion::V1Beta1;
+        assert_eq!(
+            render(&k8s, &t, None, 0),
+            "{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\",\
+             \"status\":{\"token\":\"a\\\"b\"}}\n"
         );
     }
 
@@ -238,15 +188,5 @@ mod tests {
             render(&spec(Format::Json, "{access_token}"), &t, None, 0),
             "{\"access_token\":\"t\",\"x\":\"a\\u007fb\\u009bc\\u001bd\"}\n"
         );
-    }
-
-    #[test]
-    fn bad_patterns_are_refused() {
-        assert!(HeaderPattern::parse("Bearer {token}").is_err());
-        assert!(HeaderPattern::parse("Bearer {access_token").is_err());
-        assert!(HeaderPattern::parse("Bearer access_token}").is_err());
-        assert!(HeaderPattern::parse("Bearer\n{access_token}").is_err());
-        assert!(HeaderPattern::parse("{access_token}").is_ok());
-        assert!(HeaderPattern::parse("plain").is_ok());
     }
 }
