@@ -111,6 +111,22 @@ pub struct Reply {
     pub body: Vec<u8>,
 }
 
+impl Reply {
+    /// The `-v` line for an answer: `< HTTP 200 application/json, 75 bytes`.
+    pub fn summary(&self) -> String {
+        let content_type = self
+            .content_type
+            .as_deref()
+            .map(|c| format!(" {c}"))
+            .unwrap_or_default();
+        format!(
+            "< HTTP {}{content_type}, {} bytes",
+            self.status,
+            self.body.len()
+        )
+    }
+}
+
 /// A request that got no usable HTTP answer.
 #[derive(Debug)]
 pub struct SendError {

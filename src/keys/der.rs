@@ -60,7 +60,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next element's contents if it has this tag.
-    pub fn expect(&mut self, tag: u8) -> Option<&'a [u8]> {
+    pub fn take(&mut self, tag: u8) -> Option<&'a [u8]> {
         self.next().filter(|(t, _)| *t == tag).map(|(_, c)| c)
     }
 }
@@ -68,7 +68,7 @@ impl<'a> Reader<'a> {
 /// The contents of `bytes` when it is one element with this tag.
 pub fn single(bytes: &[u8], tag: u8) -> Option<&[u8]> {
     let mut r = Reader::new(bytes);
-    let contents = r.expect(tag)?;
+    let contents = r.take(tag)?;
     r.0.is_empty().then_some(contents)
 }
 
@@ -91,25 +91,25 @@ pub fn element(tag: u8, contents: &[u8]) -> Vec<u8> {
 /// A PKCS#8 key's algorithm OID and its parameters' OID (the curve), if any.
 pub fn pkcs8_algorithm(der: &[u8]) -> Option<(&[u8], Option<&[u8]>)> {
     let mut info = Reader::new(single(der, SEQUENCE)?);
-    info.expect(INTEGER)?;
-    let mut alg = Reader::new(info.expect(SEQUENCE)?);
-    let oid = alg.expect(OID)?;
-    Some((oid, alg.expect(OID)))
+    info.take(INTEGER)?;
+    let mut alg = Reader::new(info.take(SEQUENCE)?);
+    let oid = alg.take(OID)?;
+    Some((oid, alg.take(OID)))
 }
 
 /// The private key inside a PKCS#8 key (for RSA: the PKCS#1 structure).
 pub fn pkcs8_private_key(der: &[u8]) -> Option<&[u8]> {
     let mut info = Reader::new(single(der, SEQUENCE)?);
-    info.expect(INTEGER)?;
-    info.expect(SEQUENCE)?;
-    info.expect(OCTET_STRING)
+    info.take(INTEGER)?;
+    info.take(SEQUENCE)?;
+    info.take(OCTET_STRING)
 }
 
 /// The size in bits of a PKCS#1 RSA key's modulus.
 pub fn rsa_modulus_bits(pkcs1: &[u8]) -> Option<usize> {
     let mut key = Reader::new(single(pkcs1, SEQUENCE)?);
-    key.expect(INTEGER)?;
-    let modulus = key.expect(INTEGER)?;
+    key.take(INTEGER)?;
+    let modulus = key.take(INTEGER)?;
     let modulus = &modulus[modulus.iter().take_while(|b| **b == 0).count()..];
     let first = *modulus.first()?;
     Some(modulus.len() * 8 - first.leading_zeros() as usize)
@@ -118,8 +118,8 @@ pub fn rsa_modulus_bits(pkcs1: &[u8]) -> Option<usize> {
 /// The curve a SEC1 EC key names in its parameters, if it names one.
 pub fn sec1_curve(der: &[u8]) -> Option<&[u8]> {
     let mut key = Reader::new(single(der, SEQUENCE)?);
-    key.expect(INTEGER)?;
-    key.expect(OCTET_STRING)?;
+    key.take(INTEGER)?;
+    key.take(OCTET_STRING)?;
     let (tag, params) = key.next()?;
     (tag == CONTEXT_0).then(|| single(params, OID)).flatten()
 }
@@ -140,8 +140,8 @@ pub fn sec1_to_pkcs8(sec1: &[u8], curve: &[u8]) -> Vec<u8> {
 /// its unused-bits byte): what ring's verifiers take.
 pub fn spki_key(der: &[u8]) -> Option<&[u8]> {
     let mut spki = Reader::new(single(der, SEQUENCE)?);
-    spki.expect(SEQUENCE)?;
-    let bits = spki.expect(BIT_STRING)?;
+    spki.take(SEQUENCE)?;
+    let bits = spki.take(BIT_STRING)?;
     bits.split_first().filter(|(u, _)| **u == 0).map(|(_, k)| k)
 }
 

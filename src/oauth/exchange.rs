@@ -165,23 +165,10 @@ impl Exchange<'_> {
             .collect();
         let reply = retry::send_with_retries(self.transport, &headers, &out.body(), self.retries)?;
         if diag::is_verbose() {
-            log_status(&reply);
+            diag::verbose(&reply.summary());
         }
         Ok(reply)
     }
-}
-
-fn log_status(reply: &Reply) {
-    diag::verbose(&format!(
-        "< HTTP {}{}, {} bytes",
-        reply.status,
-        reply
-            .content_type
-            .as_deref()
-            .map(|c| format!(" {c}"))
-            .unwrap_or_default(),
-        reply.body.len()
-    ));
 }
 
 /// The answer as a token or a rejection; the token's parts are registered so

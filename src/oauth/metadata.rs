@@ -150,16 +150,7 @@ pub fn discover(issuer: &str, get: &dyn Fn(&str) -> Result<Reply>) -> Result<Met
     for url in locations(issuer) {
         diag::verbose(&format!("> GET {url}"));
         let reply = get(&url)?;
-        diag::verbose(&format!(
-            "< HTTP {}{}, {} bytes",
-            reply.status,
-            reply
-                .content_type
-                .as_deref()
-                .map(|c| format!(" {c}"))
-                .unwrap_or_default(),
-            reply.body.len()
-        ));
+        diag::verbose(&reply.summary());
         match document(&reply) {
             Ok(document) => return Ok(checked(issuer, &url, document)?),
             Err(why) => misses.push(format!("{url}: {why}")),
