@@ -119,8 +119,11 @@ fn start() -> (String, Arc<Mutex<Vec<Seen>>>) {
             std::thread::spawn(move || {
                 let conn = rustls::ServerConnection::new(config).unwrap();
                 let mut tls = rustls::StreamOwned::new(conn, stream);
-                if let Some(request) = serve(&mut tls) {
+                // Recorded before the answer goes out: once tokn has its
+                // token, the test may look at what the server saw.
+                if let Some(request) = read_request(&mut tls) {
                     record.lock().unwrap().push(request);
+                    answer(&mut tls);
                 }
             });
         }
@@ -128,10 +131,10 @@ fn start() -> (String, Arc<Mutex<Vec<Seen>>>) {
     (url, seen)
 }
 
-/// Read one request and answer it with a token.
-fn serve(
-    tls: &mut rustls::StreamOwned<rustls::ServerConnection, std::net::TcpStream>,
-) -> Option<Seen> {
+type Tls = rustls::StreamOwned<rustls::ServerConnection, std::net::TcpStream>;
+
+/// Read one request: its client certificate, whether it had Basic, its body.
+fn read_request(tls: &mut Tls) -> Option<Seen> {
     let mut reader = BufReader::new(&mut *tls);
     let (mut length, mut authorization) = (0, false);
     loop {
@@ -153,20 +156,25 @@ fn serve(
         .peer_certificates()
         .and_then(|c| c.first())
         .map(|c| sha256_hex(c));
+    Some(Seen {
+        certificate,
+        authorization,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    })
+}
+
+/// Answer with a token and close.
+fn answer(tls: &mut Tls) {
     let answer = token_json(3600);
     let response = format!(
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
          connection: close\r\n\r\n{answer}",
         answer.len()
     );
-    tls.write_all(response.as_bytes()).ok()?;
-    tls.conn.send_close_notify();
-    let _ = tls.flush();
-    Some(Seen {
-        certificate,
-        authorization,
-        body: String::from_utf8_lossy(&body).into_owned(),
-    })
+    if tls.write_all(response.as_bytes()).is_ok() {
+        tls.conn.send_close_notify();
+        let _ = tls.flush();
+    }
 }
 
 fn last(seen: &Arc<Mutex<Vec<Seen>>>) -> Seen {
