@@ -453,8 +453,9 @@ fn files() -> Roff {
         "The token cache, in the first of these whose variable is set (~/.cache/tokn needs \
          HOME; on macOS it is ~/Library/Caches/tokn). tokn keeps each token that has a known \
          lifetime, one file per token URL, client, secret, grant and request, and reuses it \
-         while it has more than --min-ttl seconds left, and each issuer's metadata (--issuer) \
-         for an hour. When the answer carried a refresh token, the entry keeps it, and tokn \
+         while it has more than --min-ttl seconds left, each issuer's metadata (--issuer) \
+         for an hour, and a parsed copy of the config file's tables while the file is \
+         unchanged (never of a file that holds a client_secret). When the answer carried a refresh token, the entry keeps it, and tokn \
          uses it to get a new access token when the cached one runs out. The client secret \
          and the grant's other inputs are never written. The directory is created with mode \
          0700 and each file with mode 0600, written whole and then renamed into place. A \
