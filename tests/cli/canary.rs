@@ -384,6 +384,12 @@ impl Way {
 
 fn run_case(case: &Case, refused_port: u16, way: Way, verbosities: &[bool]) {
     let (_server, url) = serve(case, refused_port);
+    // One pinned clock for both runs, so a second boundary between them cannot change
+    // `expires_in` and make the cached answer look different.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+        .to_string();
     for &verbose in verbosities {
         for format in FORMATS {
             for cache in [false, true] {
@@ -395,6 +401,7 @@ fn run_case(case: &Case, refused_port: u16, way: Way, verbosities: &[bool]) {
                 let secrets = TempDir::new();
                 let run_once = || {
                     let mut cmd = tokn(&dir);
+                    cmd.env("TOKN_TEST_NOW", &now);
                     cmd.args(["-u", &url, "-i", "my-client", "--retry", "0", "-f", format])
                         .args(&case.args);
                     way.apply(&mut cmd, case.secret, &secrets);
