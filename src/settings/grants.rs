@@ -33,10 +33,14 @@ use crate::secret::Secret;
 use super::credentials::{self, ClientSecret};
 use super::{built_in, list, switch};
 
-/// The options that belong to one grant, each with where it was set, if it was.
+/// The options that belong to one grant, each with where it was set, if it was
+/// (a built-in default, such as `--login-timeout`'s, was set by nobody).
 fn owned(l: &Layered) -> [(&'static str, Kind, Option<&Source>); 19] {
     fn at<T>(value: &Option<Sourced<T>>) -> Option<&Source> {
-        value.as_ref().map(|s| &s.source)
+        value
+            .as_ref()
+            .map(|s| &s.source)
+            .filter(|source| **source != Source::BuiltIn)
     }
     [
         (

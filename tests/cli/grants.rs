@@ -416,6 +416,12 @@ fn a_flag_of_another_grant_names_the_grant_it_belongs_to() {
             assert!(stderr.contains(&expected), "{all:?}: {stderr}");
         }
     }
+    // A built-in default (--login-timeout's) was set by nobody: nothing to ignore.
+    let server = token_server();
+    let dir = TempDir::new();
+    let out = run(tokn_for(&dir, &server.url("/token")).arg("-v"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains("ignoring"), "{}", out.stderr);
     // The environment is ambient: another grant's variable is left alone, and -v says so.
     for (var, owner) in env {
         let server = token_server();

@@ -14,6 +14,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead as _, BufReader, Read as _};
+use std::os::unix::process::CommandExt as _;
 use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -371,6 +372,15 @@ impl Tokn {
     /// Starts tokn with stdin closed; see [`Running`].
     pub(crate) fn spawn(self) -> Running {
         let (mut cmd, case, home) = self.into_parts();
+        // A shell without job control starts background jobs with SIGINT ignored, and
+        // the child would inherit that: give tokn the default action, as in a terminal.
+        // SAFETY: signal(2) is async-signal-safe, so it may run between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
+                Ok(())
+            });
+        }
         let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -448,6 +458,10 @@ impl Running {
             if Instant::now() >= give_up {
                 let _ = self.child.kill();
                 let _ = self.child.wait();
+                // The lines nobody waited for yet say where tokn was.
+                while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(1)) {
+                    self.stderr.push_str(&line);
+                }
                 panic!(
                     "tokn did not end within {timeout:?}; stderr so far:\n{}",
                     self.stderr
