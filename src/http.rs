@@ -97,6 +97,8 @@ pub struct Transport {
     route: Route,
     deadline: Instant,
     timeout: Duration,
+    /// What the URL is to the user ("the token endpoint"), for the failures.
+    what: &'static str,
     /// Dropped with the transport, which stops the deadline's watchdog.
     _watchdog: Option<mpsc::Sender<()>>,
 }
@@ -175,7 +177,15 @@ impl Transport {
             route,
             deadline,
             timeout,
+            what: "the token endpoint",
         })
+    }
+
+    /// Names the URL in failures by its role, when it is not the token endpoint
+    /// (an issuer's metadata or JWKS).
+    pub fn serving(mut self, what: &'static str) -> Transport {
+        self.what = what;
+        self
     }
 
     /// The proxy that gets plain `http://` requests in absolute form, if any.

@@ -1,5 +1,6 @@
 //! What went wrong, in words a person can act on, with the SPEC's exit code:
-//! the timeout, the token endpoint's failures, and a proxy's, which name the
+//! the timeout, the failures of the server asked (the token endpoint, an
+//! issuer's metadata or JWKS), and a proxy's, which name the
 //! proxy and the variable that chose it and never its password.
 
 use std::io;
@@ -27,8 +28,10 @@ impl Transport {
             ));
         }
         SendError {
-            failure: failure
-                .detail("raise it with --timeout SECONDS if the token endpoint is slow"),
+            failure: failure.detail(format!(
+                "raise it with --timeout SECONDS if {} is slow",
+                self.what
+            )),
             reset: false,
         }
     }
@@ -48,10 +51,10 @@ impl Transport {
         SendError { failure, reset }
     }
 
-    /// A failure between tokn and the token endpoint (through a tunnel, if any).
+    /// A failure between tokn and the server asked (through a tunnel, if any).
     fn endpoint_failure(&self, err: ureq::Error) -> Failure {
         let network = |message: String| Failure::new(Exit::Network, message);
-        let url = &self.url;
+        let (url, what) = (&self.url, self.what);
         let via = match self.route.proxy() {
             Some(p) => format!(" (through the proxy {})", p.shown()),
             None => String::new(),
@@ -63,16 +66,17 @@ impl Transport {
             ureq::Error::ConnectionFailed => network(format!("could not connect to {url}{via}")),
             ureq::Error::BodyExceedsLimit(_) => Failure::new(
                 Exit::Server,
-                "the token endpoint's answer is larger than 1 MiB; a token answer is a few kilobytes",
+                format!(
+                    "the answer from {what} is larger than 1 MiB; it should be a few kilobytes"
+                ),
             ),
             ureq::Error::Protocol(e) => Failure::new(
                 Exit::Server,
-                format!("the token endpoint's answer is not valid HTTP{via}: {e}"),
+                format!("the answer from {what} is not valid HTTP{via}: {e}"),
             ),
             ureq::Error::LargeResponseHeader(..) => Failure::new(
                 Exit::Server,
-                "the token endpoint's answer has headers larger than 64 KiB; \
-                 a token answer has a few short ones",
+                format!("the answer from {what} has headers larger than 64 KiB"),
             ),
             ureq::Error::Io(e) => match e.kind() {
                 io::ErrorKind::ConnectionRefused => {

@@ -172,7 +172,8 @@ fn get(
         route(url, settings.allow_http)?,
         settings.timeout,
         deadline,
-    )?;
+    )?
+    .serving("the issuer's metadata location");
     transport.get().map_err(|e| e.failure.into())
 }
 

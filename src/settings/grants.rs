@@ -33,15 +33,17 @@ use crate::secret::Secret;
 use super::credentials::{self, ClientSecret};
 use super::{built_in, list, switch};
 
-/// The options that belong to one grant, each with where it was set, if it was
-/// (a built-in default, such as `--login-timeout`'s, was set by nobody).
+/// Where an option was set, if someone set it: a built-in default, such as
+/// `--login-timeout`'s, was set by nobody.
+fn at<T>(value: &Option<Sourced<T>>) -> Option<&Source> {
+    value
+        .as_ref()
+        .map(|s| &s.source)
+        .filter(|source| **source != Source::BuiltIn)
+}
+
+/// The options that belong to one grant, each with where it was set, if it was.
 fn owned(l: &Layered) -> [(&'static str, Kind, Option<&Source>); 19] {
-    fn at<T>(value: &Option<Sourced<T>>) -> Option<&Source> {
-        value
-            .as_ref()
-            .map(|s| &s.source)
-            .filter(|source| **source != Source::BuiltIn)
-    }
     [
         (
             "refresh_token_file",
@@ -310,9 +312,6 @@ fn jwt_bearer(l: &Layered, deadline: Instant) -> Result<Assertion> {
 
 /// The options of an assertion tokn signs make no sense beside a given one.
 fn refuse_signing_options(l: &Layered) -> Result<()> {
-    fn at<T>(value: &Option<Sourced<T>>) -> Option<&Source> {
-        value.as_ref().map(|s| &s.source)
-    }
     let options = [
         ("jwt_issuer", at(&l.jwt_issuer)),
         ("jwt_subject", at(&l.jwt_subject)),

@@ -56,7 +56,7 @@ pub fn trust(l: &Layered, deadline: Instant) -> Result<Trust> {
 /// A transport to a URL the issuer named (its JWKS), with this run's deadline,
 /// trust and proxy, under the token URL's plain-http rule. A URL that breaks
 /// the rule is the server's doing: exit 5.
-pub fn for_url(l: &Layered, url: &str, what: &str, started: Instant) -> Result<Transport> {
+pub fn for_url(l: &Layered, url: &str, what: &'static str, started: Instant) -> Result<Transport> {
     let unusable = |why: &str| Failure::new(Exit::Server, format!("{what} '{url}' {why}"));
     let uri: Uri = url.parse().map_err(|_| unusable("is not a valid URL"))?;
     let host = uri
@@ -80,14 +80,7 @@ pub fn for_url(l: &Layered, url: &str, what: &str, started: Instant) -> Result<T
     }
     let (timeout, deadline) = timing(l, started)?;
     let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok())?;
-    Ok(Transport::new(
-        url,
-        trust(l, deadline)?,
-        None,
-        proxy,
-        timeout,
-        deadline,
-    )?)
+    Ok(Transport::new(url, trust(l, deadline)?, None, proxy, timeout, deadline)?.serving(what))
 }
 
 /// The proxy for a request to `url` (checked by the token URL's rules first,

@@ -155,6 +155,30 @@ fn an_issuer_that_cannot_be_reached_is_exit_3() {
 }
 
 #[test]
+fn a_metadata_answer_tokn_cannot_read_names_the_metadata_not_the_token_endpoint() {
+    let server = MockServer::start();
+    let issuer = server.base_url();
+    let huge = "x".repeat(2 * 1024 * 1024);
+    server.mock(|when, then| {
+        when.method(GET).path("/.well-known/openid-configuration");
+        then.status(200).body(&huge);
+    });
+    let (token, _) = recording_token_mock(&server);
+    let tmp = TempDir::new();
+    let out = run(&mut tokn_issuer(&tmp, &issuer, NOW));
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with(
+            "tokn: error: the answer from the issuer's metadata location is larger than 1 MiB"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("token endpoint"), "{}", out.stderr);
+    token.assert_calls(0);
+}
+
+#[test]
 fn a_plain_http_issuer_elsewhere_is_refused_like_a_token_url() {
     let tmp = TempDir::new();
     let out = run(&mut tokn_issuer(&tmp, "http://idp.example.test", NOW));
