@@ -276,22 +276,25 @@ where
     // Dropping the command (every argument, its help text and its settings)
     // costs more than all of a cached run's own work; the process ends soon.
     std::mem::forget(command);
-    let top = sources(&matches);
-    if let Some((name, _)) = matches.subcommand()
-        && let Some((key, _)) = top
-            .iter()
-            .find(|(_, s)| *s == Some(ValueSource::CommandLine))
-    {
-        // The token options belong to the fetch; a subcommand takes its own.
-        return Err(Cli::command().error(
-            clap::error::ErrorKind::ArgumentConflict,
-            format!(
-                "the subcommand '{name}' cannot be used with '--{}'",
-                key.replace('_', "-")
-            ),
-        ));
-    }
-    let sources = sources(deepest(&matches));
+    let sources = match matches.subcommand() {
+        None => sources(&matches),
+        Some((name, inner)) => {
+            // The token options belong to the fetch; a subcommand takes its own.
+            if let Some((key, _)) = sources(&matches)
+                .iter()
+                .find(|(_, s)| *s == Some(ValueSource::CommandLine))
+            {
+                return Err(Cli::command().error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    format!(
+                        "the subcommand '{name}' cannot be used with '--{}'",
+                        key.replace('_', "-")
+                    ),
+                ));
+            }
+            sources(deepest(inner))
+        }
+    };
     // Taking the values out of the matches spares a copy of every argument.
     let mut cli = Cli::from_arg_matches_mut(&mut matches)?;
     let token = match cli.command.as_mut().and_then(Command::token_args) {

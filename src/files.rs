@@ -244,6 +244,11 @@ pub fn own_file() -> OpenOptions {
 /// Open one of tokn's own files with `options` (from [`own_file`]), and keep it
 /// only if it is a regular file.
 pub fn open_own(options: &OpenOptions, path: &Path) -> Result<File, Trouble> {
+    open_regular(options, path).map(|(file, _)| file)
+}
+
+/// [`open_own`], with the file's metadata.
+fn open_regular(options: &OpenOptions, path: &Path) -> Result<(File, Metadata), Trouble> {
     let file = options.open(path).map_err(|e| {
         if is_link_refused(&e) {
             Trouble::Unusual("a symbolic link")
@@ -255,14 +260,13 @@ pub fn open_own(options: &OpenOptions, path: &Path) -> Result<File, Trouble> {
     if !meta.is_file() {
         return Err(Trouble::Unusual(what_is(&meta)));
     }
-    Ok(file)
+    Ok((file, meta))
 }
 
 /// One of tokn's own files, if it is a regular file of at most `max` bytes.
 pub fn read_own(path: &Path, max: u64) -> Result<Vec<u8>, Trouble> {
-    let file = open_own(own_file().read(true), path)?;
-    let len = file.metadata().map_err(Trouble::Io)?.len();
-    if len > max {
+    let (file, meta) = open_regular(own_file().read(true), path)?;
+    if meta.len() > max {
         return Err(Trouble::TooLarge);
     }
     read_capped(file, max)

@@ -16,22 +16,24 @@ use crate::options::{Layered, Source, Table};
 /// The profile named `default` applies when no other is named.
 const DEFAULT_PROFILE: &str = "default";
 
-/// The config file (if any) and what this run takes from it.
+/// What this run takes from the config file (if any).
 pub struct Chosen {
-    /// Where the config file is or would be.
-    pub path: Option<PathBuf>,
     pub tables: Tables,
 }
 
 /// Read the config file the global options point to.
 pub fn read_config(global: &GlobalArgs) -> Result<(Option<PathBuf>, Option<ConfigFile>)> {
-    let named = global.config.as_deref();
-    let path = config::location(named);
-    let file = match &path {
-        Some(path) => config::load(path, named.is_some())?,
-        None => None,
-    };
+    let path = config::location(global.config.as_deref());
+    let file = load(global, path.as_deref())?;
     Ok((path, file))
+}
+
+/// Read the config file at `path`, where the global options point.
+fn load(global: &GlobalArgs, path: Option<&std::path::Path>) -> Result<Option<ConfigFile>> {
+    match path {
+        Some(path) => config::load(path, global.config.is_some()),
+        None => Ok(None),
+    }
 }
 
 /// The config file's tables for this run: the profile of `-p`/`TOKN_PROFILE`,
@@ -48,12 +50,9 @@ pub fn choose(global: &GlobalArgs, reuse: bool) -> Result<Chosen> {
             "* the config file '{}' is unchanged: using its parsed copy",
             path.display()
         ));
-        return Ok(Chosen {
-            path: Some(path.clone()),
-            tables,
-        });
+        return Ok(Chosen { tables });
     }
-    let (path, file) = read_config(global)?;
+    let file = load(global, path.as_deref())?;
     let tables = pick(requested, path.as_deref(), file.as_ref())?;
     if let (Some(path), Some(stamp), Some(file)) = (&path, stamp, &file)
         && !file.holds_secret()
@@ -61,7 +60,7 @@ pub fn choose(global: &GlobalArgs, reuse: bool) -> Result<Chosen> {
     {
         config_cache::store(path, requested, stamp, &tables);
     }
-    Ok(Chosen { path, tables })
+    Ok(Chosen { tables })
 }
 
 fn pick(
