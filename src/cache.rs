@@ -87,16 +87,16 @@ impl Entry {
         self
     }
 
-    /// Whether the secret `text` appears anywhere in the stored form of this
-    /// entry, in any form tokn sent it in (as given, form-urlencoded, in the
+    /// Whether one of the secrets `texts` appears anywhere in the stored form of
+    /// this entry, in any form tokn sent it in (as given, form-urlencoded, in the
     /// Basic credentials) and any spelling of those (JSON escapes, percent
-    /// escapes). Used to keep the secret off the disk even when a provider
-    /// echoes it back in its answer.
-    pub fn mentions(&self, text: &str) -> bool {
+    /// escapes). Used to keep secrets off the disk even when a provider echoes
+    /// them back in its answer.
+    pub fn mentions_any<'a>(&self, mut texts: impl Iterator<Item = &'a str>) -> bool {
         let Ok(stored) = serde_json::to_string(self) else {
             return true;
         };
-        crate::redact::holds_secret(&stored, &self.client_id, text)
+        texts.any(|text| crate::redact::holds_secret(&stored, &self.client_id, text))
     }
 
     pub fn token(&self) -> Option<Token> {
@@ -127,7 +127,7 @@ impl Key {
         let secret_hash = settings
             .secret
             .as_ref()
-            .map(|s| hex(sha256(s.identity().as_bytes()).as_ref()))
+            .map(|s| sha256_hex(s.identity().as_bytes()))
             .unwrap_or_default();
         // With --issuer alone, the issuer stands for the token URL it leads to:
         // the key is known without reading the metadata.
@@ -176,14 +176,12 @@ impl Key {
         parts.extend(settings.request.resource.iter().map(String::as_str));
         parts.push(&counts[5]);
         parts.extend(grant.iter().map(String::as_str));
-        Key(hex(sha256(&length_prefixed(&parts)).as_ref()))
+        Key::of_parts(&parts)
     }
-}
 
-impl Key {
     /// A key for other things kept in the cache (see [`Side`]).
     pub fn of_parts(parts: &[&str]) -> Key {
-        Key(hex(sha256(&length_prefixed(parts)).as_ref()))
+        Key(sha256_hex(&length_prefixed(parts)))
     }
 }
 
@@ -221,11 +219,7 @@ fn length_prefixed(parts: &[&str]) -> Vec<u8> {
 
 /// SHA-256 in lowercase hex.
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex(sha256(data).as_ref())
-}
-
-fn sha256(data: &[u8]) -> ring::digest::Digest {
-    ring::digest::digest(&ring::digest::SHA256, data)
+    hex(ring::digest::digest(&ring::digest::SHA256, data).as_ref())
 }
 
 fn hex(bytes: &[u8]) -> String {

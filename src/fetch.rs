@@ -66,7 +66,7 @@ impl<'a> Fetcher<'a> {
         match &self.settings.grant {
             Grant::JwtBearer(Assertion::Signed(signed)) => {
                 let request = self.signed_request(signed)?;
-                self.exchange(&asker, &request, remembered)
+                asker.token_or_fail(self.token_url(), &request, remembered)
             }
             Grant::Device(sign) => {
                 let device = self.endpoint(sign.device_url.as_deref(), DEVICE)?;
@@ -83,7 +83,7 @@ impl<'a> Fetcher<'a> {
                     remembered,
                 )
             }
-            _ => self.exchange(&asker, &request, remembered),
+            _ => asker.token_or_fail(self.token_url(), &request, remembered),
         }
     }
 
@@ -100,17 +100,6 @@ impl<'a> Fetcher<'a> {
             .refresh(Secret::new(refresh_token.to_string()));
         self.asker(Duration::ZERO)
             .token(self.token_url(), &request, remembered)
-    }
-
-    fn exchange(
-        &self,
-        asker: &Asker,
-        request: &TokenRequest,
-        remembered: Option<Attempt>,
-    ) -> Result<(Token, Attempt)> {
-        asker
-            .token(self.token_url(), request, remembered)?
-            .map_err(|refused| refused.into_failure().into())
     }
 
     /// The jwt-bearer request with an assertion tokn signs now (each request

@@ -45,7 +45,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub fn max_len(self) -> u64 {
+    pub const fn max_len(self) -> u64 {
         match self {
             Kind::Secret => 64 * 1024,
             Kind::Certificates => 4 * 1024 * 1024,
@@ -164,12 +164,18 @@ pub fn read_secret_file(path: &Path, option: &str, deadline: Instant) -> Result<
     let bytes = read(&file, deadline)?;
     let mut text = String::from_utf8(bytes)
         .map_err(|_| usage(format!("{} is not UTF-8 text", file.label())))?;
+    drop_one_newline(&mut text);
+    Ok(text)
+}
+
+/// A secret's text without the one newline (`\n` or `\r\n`) that ends a
+/// line in a file or in a command's output.
+pub fn drop_one_newline(text: &mut String) {
     if text.ends_with("\r\n") {
         text.truncate(text.len() - 2);
     } else if text.ends_with('\n') {
         text.truncate(text.len() - 1);
     }
-    Ok(text)
 }
 
 /// Read the PEM file of `--cacert` (or `TOKN_CACERT`).

@@ -76,6 +76,6 @@ fn settings(global: &GlobalArgs, given: Layered, started: Instant) -> Result<Set
 /// What the user gave, over the profile, the config file's defaults and the built-ins.
 fn layered(global: &GlobalArgs, given: Layered) -> Result<Layered> {
     // A parsed copy of the config file is a cache too: --no-cache skips it.
-    let reuse = !given.no_cache.as_ref().is_some_and(|s| s.value);
+    let reuse = !settings::switch(&given.no_cache);
     Ok(profile::choose(global, reuse)?.layer(given))
 }

@@ -199,15 +199,13 @@ fn store(settings: &Settings, cache: &Cache, key: &Key, fresh: &Fresh) {
 /// and a server that does not rotate them may hand back the one it was given.
 fn holds_a_secret(settings: &Settings, entry: &Entry) -> bool {
     let kept = entry.refresh_token.as_deref();
-    settings
-        .secret
-        .as_ref()
-        .and_then(ClientSecret::known)
-        .is_some_and(|s| entry.mentions(s.expose()))
-        || diag::secrets()
-            .iter()
-            .filter(|s| Some(s.as_str()) != kept)
-            .any(|s| entry.mentions(s))
+    let client_secret = settings.secret.as_ref().and_then(ClientSecret::known);
+    let others = diag::secrets();
+    let others = others
+        .iter()
+        .map(String::as_str)
+        .filter(|s| Some(*s) != kept);
+    entry.mentions_any(client_secret.map(|s| s.expose()).into_iter().chain(others))
 }
 
 /// The cached token if it has at least `min_ttl` seconds left (and is not

@@ -29,12 +29,15 @@ impl Secret {
 /// pair (RFC 6749 §2.3.1). Its form-urlencoding, as in a `post` body, is derived
 /// from the first by `diag::needle` with the other spellings of each form.
 pub fn sent_forms(client_id: &str, secret: &str) -> [String; 2] {
+    [secret.to_string(), basic_pair(client_id, secret)]
+}
+
+/// HTTP Basic's credentials for a client (RFC 6749 §2.3.1): the ID and secret
+/// are form-urlencoded before they are joined and base64-encoded.
+pub fn basic_pair(client_id: &str, secret: &str) -> String {
     let encode = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     let pair = format!("{}:{}", encode(client_id), encode(secret));
-    [
-        secret.to_string(),
-        base64::engine::general_purpose::STANDARD.encode(pair),
-    ]
+    base64::engine::general_purpose::STANDARD.encode(pair)
 }
 
 impl fmt::Debug for Secret {

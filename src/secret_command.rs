@@ -11,9 +11,10 @@ use std::process::{Command, Stdio};
 use anyhow::Result;
 
 use crate::error::usage;
+use crate::files;
 
-/// The largest secret tokn reads; a secret is a few hundred bytes at most.
-const MAX_SECRET: u64 = 64 * 1024;
+/// The largest secret tokn reads, as from a secret file.
+const MAX_SECRET: u64 = files::Kind::Secret.max_len();
 
 /// Run `command` with `sh -c` and return its output, one trailing newline
 /// (`\n` or `\r\n`) dropped. `option` names where the command came from.
@@ -58,11 +59,7 @@ pub fn run(command: &str, option: &str) -> Result<String> {
             "the secret command ({option}) printed text that is not UTF-8"
         ))
     })?;
-    if text.ends_with("\r\n") {
-        text.truncate(text.len() - 2);
-    } else if text.ends_with('\n') {
-        text.truncate(text.len() - 1);
-    }
+    files::drop_one_newline(&mut text);
     if text.is_empty() {
         return Err(usage(format!(
             "the secret command ({option}) printed nothing; it should print the secret"

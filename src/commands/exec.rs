@@ -15,18 +15,7 @@ use anyhow::Result;
 use crate::error::{Exit, Failure, usage};
 use crate::obtain::obtain;
 use crate::options::SECRET_KEYS;
-use crate::settings::Settings;
-
-/// The variables of the SPEC that carry a grant's secret inputs; with the
-/// secret config keys' variables, they are not handed to the command.
-const SECRET_VARIABLES: &[&str] = &[
-    "TOKN_CLIENT_SECRET",
-    "TOKN_PASSWORD",
-    "TOKN_REFRESH_TOKEN",
-    "TOKN_ASSERTION",
-    "TOKN_SUBJECT_TOKEN",
-    "TOKN_ACTOR_TOKEN",
-];
+use crate::settings::{OWNED_ENV, Settings};
 
 /// `--env-var` must be a name every shell and program can read.
 pub fn check_name(name: &str) -> Result<()> {
@@ -52,10 +41,12 @@ pub fn run(settings: &Settings, var: &str, command: &[OsString]) -> Result<ExitC
     let got = obtain(settings)?;
     let mut cmd = Command::new(program);
     cmd.args(args).env(var, &got.token.access_token);
+    // The variables that carry a secret (the client secret, a grant's secret
+    // input) are not handed to the command.
     for key in SECRET_KEYS {
         cmd.env_remove(format!("TOKN_{}", key.to_ascii_uppercase()));
     }
-    for name in SECRET_VARIABLES {
+    for (name, _) in OWNED_ENV {
         cmd.env_remove(name);
     }
     start(cmd, program)

@@ -27,7 +27,7 @@ use crate::oauth::metadata;
 use crate::obtain::obtain;
 use crate::options::Layered;
 use crate::output::{self, json::escape_controls};
-use crate::settings::{Settings, transport};
+use crate::settings::{Settings, switch, transport};
 
 /// More than any token; a bound on what standard input may make tokn read.
 const MAX_INPUT: u64 = 1024 * 1024;
@@ -108,10 +108,10 @@ fn issuer_keys(l: &Layered, started: Instant) -> Result<(String, String)> {
              in the profile), whose metadata names them",
         ));
     };
-    let allow_http = l.allow_http.as_ref().is_some_and(|s| s.value);
+    let allow_http = switch(&l.allow_http);
     check_url_of(issuer, "issuer URL", allow_http)?;
-    let no_cache = l.no_cache.as_ref().is_some_and(|s| s.value);
-    let refresh = l.refresh.as_ref().is_some_and(|s| s.value);
+    let no_cache = switch(&l.no_cache);
+    let refresh = switch(&l.refresh);
     let cache = if no_cache { None } else { Cache::open() };
     let get = |url: &str| -> Result<Reply> {
         let transport = transport::for_url(l, url, "the issuer's metadata URL", started)?;

@@ -22,6 +22,19 @@ pub fn b64url(bytes: impl AsRef<[u8]>) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// `n` random bytes from the system, in base64url: a `jti`, a PKCE verifier,
+/// a `state`.
+pub fn random_b64url(n: usize) -> anyhow::Result<String> {
+    use ring::rand::SecureRandom;
+    let mut bytes = vec![0u8; n];
+    ring::rand::SystemRandom::new()
+        .fill(&mut bytes)
+        .map_err(|_| {
+            crate::error::Failure::new(crate::error::Exit::Bug, "the system gave no random bytes")
+        })?;
+    Ok(b64url(bytes))
+}
+
 /// The bytes of a base64url text without padding; `None` when it is not one.
 pub fn b64url_decode(text: &str) -> Option<Vec<u8>> {
     base64::engine::general_purpose::URL_SAFE_NO_PAD

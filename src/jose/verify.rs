@@ -15,6 +15,7 @@ use crate::cache::human_duration;
 use crate::clock::rfc3339;
 use crate::error::{Exit, Failure};
 use crate::http::Transport;
+use crate::oauth::metadata::same_issuer;
 
 use super::{Decoded, b64url_decode};
 
@@ -224,10 +225,6 @@ pub fn check_claims(jws: &Decoded, issuer: &str, now: u64) -> Result<(), Failed>
         )),
         _ => Ok(()),
     }
-}
-
-fn same_issuer(a: &str, b: &str) -> bool {
-    a.strip_suffix('/').unwrap_or(a) == b.strip_suffix('/').unwrap_or(b)
 }
 
 /// Check `jws` against `issuer`, whose JWKS is at the transport's URL: first

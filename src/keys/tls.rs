@@ -23,7 +23,6 @@ use crate::files;
 /// A certificate chain and its private key, checked to belong together.
 pub struct ClientIdentity {
     pub chain: Vec<CertificateDer<'static>>,
-    pub key: PrivateKeyDer<'static>,
     /// The PEM text that holds the key (and nothing else that is a key).
     pub key_pem: Vec<u8>,
     /// Where they came from, for `-v`.
@@ -84,10 +83,9 @@ impl ClientIdentity {
             }
         };
         let key = private_key_der(*kind, der);
-        check_pair(&chain[0], key.clone_key(), &cert_origin, &key_origin)?;
+        check_pair(&chain[0], key, &cert_origin, &key_origin)?;
         Ok(ClientIdentity {
             chain,
-            key,
             key_pem,
             origin: cert_origin,
         })

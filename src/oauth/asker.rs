@@ -45,6 +45,18 @@ impl Asker<'_> {
         self.ask(url, form, remembered, crate::oauth::exchange::interpret)
     }
 
+    /// [`Asker::token`], with a refusal as the error it is when nothing else
+    /// can be tried.
+    pub fn token_or_fail(
+        &self,
+        url: &str,
+        form: &dyn Form,
+        remembered: Option<Attempt>,
+    ) -> Result<(Token, Attempt)> {
+        self.token(url, form, remembered)?
+            .map_err(|refused| refused.into_failure().into())
+    }
+
     /// Send this form to `url`, the client authenticating as `--auth` says, and
     /// read the answer with `read`.
     pub fn ask<T>(

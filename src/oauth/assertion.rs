@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::clock;
 use crate::diag;
-use crate::jose::{self, Alg, b64url};
+use crate::jose::{self, Alg};
 use crate::keys::SigningKey;
 
 /// `client_assertion_type` (RFC 7523 §2.2).
@@ -49,18 +49,13 @@ pub fn claims(client_id: &str, audience: &str, jti: &str, now: u64) -> Map<Strin
 /// see the server refuse it. Like `TOKN_TEST_NOW`, it is for tests only and is
 /// not documented as an option.
 pub fn new_jti() -> Result<String> {
-    use ring::rand::SecureRandom;
     if let Some(fixed) = std::env::var("TOKN_TEST_JTI")
         .ok()
         .filter(|v| !v.is_empty())
     {
         return Ok(fixed);
     }
-    let mut bytes = [0u8; 16];
-    ring::rand::SystemRandom::new()
-        .fill(&mut bytes)
-        .map_err(|_| anyhow::anyhow!("the system gave no random bytes for the jti"))?;
-    Ok(b64url(bytes))
+    jose::random_b64url(16)
 }
 
 /// A signed assertion for a request to `url`, registered as a secret.

@@ -67,7 +67,5 @@ pub fn sign_in(
         ("redirect_uri", redirect_uri),
         ("code_verifier", pkce.verifier),
     ]);
-    asker
-        .token(token, &exchange, remembered)?
-        .map_err(|refused| refused.into_failure().into())
+    asker.token_or_fail(token, &exchange, remembered)
 }

@@ -9,7 +9,6 @@
 //! exchange (`exchange.rs`) decides when to fall back to the next attempt.
 
 use anyhow::Result;
-use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 use crate::diag;
@@ -269,14 +268,9 @@ fn auto_with_metadata(means: Means, list: &[String]) -> Option<Vec<Attempt>> {
     (!with_secret.is_empty()).then_some(with_secret)
 }
 
-/// RFC 6749 §2.3.1: the ID and secret are form-urlencoded before Basic's base64.
+/// The `Authorization` value of `client_secret_basic` (RFC 6749 §2.3.1).
 pub fn basic_credentials(client_id: &str, secret: &str) -> String {
-    let encode = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-    let pair = format!("{}:{}", encode(client_id), encode(secret));
-    format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(pair)
-    )
+    format!("Basic {}", crate::secret::basic_pair(client_id, secret))
 }
 
 /// Who is asking for the token, and how.
@@ -303,6 +297,8 @@ impl Client<'_> {
 
 #[cfg(test)]
 mod tests {
+    use base64::Engine;
+
     use super::*;
 
     #[test]

@@ -86,18 +86,6 @@ pub struct Exchange<'a> {
 }
 
 impl Exchange<'_> {
-    /// Ask for a token; on success, also say which attempt worked.
-    pub fn run(&self, remembered: Option<Attempt>) -> Result<(Token, Attempt)> {
-        self.ask(remembered, interpret)?
-            .map_err(|refused| refused.into_failure().into())
-    }
-
-    /// Ask for a token, and hand a refusal back to the caller to judge (a
-    /// device poll that is pending, a refresh token that is no longer good).
-    pub fn token(&self, remembered: Option<Attempt>) -> Result<Result<(Token, Attempt), Refused>> {
-        self.ask(remembered, interpret)
-    }
-
     /// Send the request with each attempt in turn until one gets an answer
     /// that `read` accepts or that is not worth another attempt.
     pub fn ask<T>(

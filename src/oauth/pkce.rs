@@ -7,10 +7,8 @@
 //! else; the state ties the redirect to this request.
 
 use anyhow::Result;
-use base64::Engine;
-use ring::rand::{SecureRandom, SystemRandom};
 
-use crate::error::{Exit, Failure};
+use crate::jose;
 use crate::secret::Secret;
 
 /// A code verifier (RFC 7636 §4.1) and its S256 challenge (§4.2).
@@ -22,7 +20,7 @@ pub struct Pkce {
 impl Pkce {
     /// 32 random bytes, base64url: 43 characters, as §4.1 recommends.
     pub fn new() -> Result<Pkce> {
-        let verifier = random_base64url(32)?;
+        let verifier = jose::random_b64url(32)?;
         crate::diag::protect_secret(&verifier);
         Ok(Pkce {
             challenge: challenge(&verifier),
@@ -34,20 +32,12 @@ impl Pkce {
 /// `BASE64URL(SHA256(verifier))`, without padding (RFC 7636 §4.2).
 pub fn challenge(verifier: &str) -> String {
     let digest = ring::digest::digest(&ring::digest::SHA256, verifier.as_bytes());
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest.as_ref())
+    jose::b64url(digest)
 }
 
 /// A random `state` (RFC 6749 §10.12): 128 bits, base64url.
 pub fn state() -> Result<String> {
-    random_base64url(16)
-}
-
-fn random_base64url(bytes: usize) -> Result<String> {
-    let mut buf = vec![0u8; bytes];
-    SystemRandom::new()
-        .fill(&mut buf)
-        .map_err(|_| Failure::new(Exit::Bug, "the system gave no random bytes"))?;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf))
+    jose::random_b64url(16)
 }
 
 /// What the authorization URL carries.

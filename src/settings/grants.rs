@@ -100,7 +100,7 @@ fn owned(l: &Layered) -> [(&'static str, Kind, Option<&Source>); 19] {
 }
 
 /// Environment variables that hold a grant's input itself (the flags name files).
-const OWNED_ENV: &[(&str, Kind)] = &[
+pub(crate) const OWNED_ENV: &[(&str, Kind)] = &[
     ("TOKN_REFRESH_TOKEN", Kind::Refresh),
     ("TOKN_PASSWORD", Kind::Password),
     ("TOKN_ASSERTION", Kind::JwtBearer),

@@ -11,6 +11,7 @@ mod keys;
 pub mod transport;
 
 pub use credentials::ClientSecret;
+pub(crate) use grants::OWNED_ENV;
 pub use keys::KeySettings;
 pub use transport::route;
 
@@ -83,7 +84,8 @@ fn list(value: &Option<Sourced<List>>) -> &[String] {
     value.as_ref().map_or(&[], |l| &l.value.0)
 }
 
-fn switch(value: &Option<Sourced<bool>>) -> bool {
+/// An on/off option: on when given as on.
+pub(crate) fn switch(value: &Option<Sourced<bool>>) -> bool {
     value.as_ref().is_some_and(|s| s.value)
 }
 
