@@ -27,7 +27,8 @@ use crate::oauth::metadata;
 use crate::obtain::obtain;
 use crate::options::Layered;
 use crate::output::{self, json::escape_controls};
-use crate::settings::{Settings, switch, transport};
+use crate::settings::transport::{self, Reach};
+use crate::settings::{Settings, switch};
 
 /// More than any token; a bound on what standard input may make tokn read.
 const MAX_INPUT: u64 = 1024 * 1024;
@@ -88,15 +89,16 @@ fn read_stdin() -> Result<String> {
 
 /// The signature against the issuer's JWKS, then `iss`, `exp` and `nbf`.
 fn check(jws: &Decoded, layered: &Layered, started: Instant) -> Result<Verified> {
-    let (issuer, jwks_uri) = issuer_keys(layered, started)?;
-    let jwks = transport::for_url(layered, &jwks_uri, "the issuer's jwks_uri", started)?;
+    let (issuer, jwks_uri, reach) = issuer_keys(layered, started)?;
+    let jwks = transport::for_url(layered, &reach, &jwks_uri, "the issuer's jwks_uri")?;
     diag::verbose(&format!("* checking the token with the keys at {jwks_uri}"));
     verify::verify(jws, &issuer, &jwks, clock::now())
 }
 
-/// The issuer, as its metadata names it, and the URL of its JWKS. The metadata
-/// comes from the cache like a fetch's (`--no-cache`, `--refresh` apply).
-fn issuer_keys(l: &Layered, started: Instant) -> Result<(String, String)> {
+/// The issuer, as its metadata names it, the URL of its JWKS, and how to reach
+/// it. The metadata comes from the cache like a fetch's (`--no-cache`,
+/// `--refresh` apply).
+fn issuer_keys(l: &Layered, started: Instant) -> Result<(String, String, Reach)> {
     let Some(issuer) = l
         .issuer
         .as_ref()
@@ -113,8 +115,9 @@ fn issuer_keys(l: &Layered, started: Instant) -> Result<(String, String)> {
     let no_cache = switch(&l.no_cache);
     let refresh = switch(&l.refresh);
     let cache = if no_cache { None } else { Cache::open() };
+    let reach = Reach::of(l, started)?;
     let get = |url: &str| -> Result<Reply> {
-        let transport = transport::for_url(l, url, "the issuer's metadata URL", started)?;
+        let transport = transport::for_url(l, &reach, url, "the issuer's metadata URL")?;
         transport.get().map_err(|e| e.failure.into())
     };
     let metadata = metadata::load(issuer, cache.as_ref(), refresh, &get)?;
@@ -126,7 +129,8 @@ fn issuer_keys(l: &Layered, started: Instant) -> Result<(String, String)> {
         .detail("--verify needs the issuer's keys, which it lists there")
         .into());
     };
-    Ok((metadata.issuer.clone(), jwks_uri.to_string()))
+    let (issuer, jwks_uri) = (metadata.issuer.clone(), jwks_uri.to_string());
+    Ok((issuer, jwks_uri, reach))
 }
 
 /// `{"header":{…},"claims":{…}}`, in that order, with any control character

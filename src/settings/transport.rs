@@ -53,10 +53,31 @@ pub fn trust(l: &Layered, deadline: Instant) -> Result<Trust> {
     Ok(Trust::Only(certs))
 }
 
-/// A transport to a URL the issuer named (its JWKS), with this run's deadline,
-/// trust and proxy, under the token URL's plain-http rule. A URL that breaks
-/// the rule is the server's doing: exit 5.
-pub fn for_url(l: &Layered, url: &str, what: &'static str, started: Instant) -> Result<Transport> {
+/// What every request of a run shares: its timeout, the deadline of the whole
+/// run, and the certificates a server must chain to (a `--cacert` pipe can be
+/// read only once).
+pub struct Reach {
+    timeout: Duration,
+    deadline: Instant,
+    trust: Trust,
+}
+
+impl Reach {
+    pub fn of(l: &Layered, started: Instant) -> Result<Reach> {
+        let (timeout, deadline) = timing(l, started)?;
+        let trust = trust(l, deadline)?;
+        Ok(Reach {
+            timeout,
+            deadline,
+            trust,
+        })
+    }
+}
+
+/// A transport to a URL the issuer named (its metadata, its JWKS), with this
+/// run's deadline, trust and proxy, under the token URL's plain-http rule. A
+/// URL that breaks the rule is the server's doing: exit 5.
+pub fn for_url(l: &Layered, reach: &Reach, url: &str, what: &'static str) -> Result<Transport> {
     let unusable = |why: &str| Failure::new(Exit::Server, format!("{what} '{url}' {why}"));
     let uri: Uri = url.parse().map_err(|_| unusable("is not a valid URL"))?;
     let host = uri
@@ -78,9 +99,13 @@ pub fn for_url(l: &Layered, url: &str, what: &'static str, started: Instant) -> 
             .detail("pass --allow-http if the network path is trusted")
             .into());
     }
-    let (timeout, deadline) = timing(l, started)?;
     let proxy = crate::proxy::proxy_for(scheme, &host, |name| std::env::var(name).ok())?;
-    Ok(Transport::new(url, trust(l, deadline)?, None, proxy, timeout, deadline)?.serving(what))
+    let Reach {
+        timeout,
+        deadline,
+        trust,
+    } = reach;
+    Ok(Transport::new(url, trust.clone(), None, proxy, *timeout, *deadline)?.serving(what))
 }
 
 /// The proxy for a request to `url` (checked by the token URL's rules first,

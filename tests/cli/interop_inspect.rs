@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::interop::{RESOURCE, SCOPED_ID, SCOPED_SECRET, Tokn, http_server, now};
+use crate::interop::{RESOURCE, SCOPED_ID, SCOPED_SECRET, Tokn, http_server, https_server, now};
 use crate::util::{TempDir, run, tokn};
 
 #[test]
@@ -78,6 +78,46 @@ fn a_jwt_from_oidc_provider_is_verified_with_its_jwks() {
     assert!(
         out.stderr
             .starts_with("tokn: error: the token fails the signature check"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Over HTTPS the metadata and the JWKS are two requests with one trust store:
+/// a `--cacert` given as a pipe, which can be read only once, serves both.
+#[test]
+fn verify_over_https_reads_a_cacert_pipe_once() {
+    let Some(server) = https_server() else { return };
+    let tmp = TempDir::new();
+    let ca = tmp.path().join("ca.pem");
+    std::fs::write(&ca, server.ca_pem.as_deref().expect("an HTTPS server")).unwrap();
+    let out = Tokn::new(server, "inspect-verify-https")
+        .client(SCOPED_ID, SCOPED_SECRET)
+        .args([
+            "-s",
+            "read",
+            "-d",
+            &format!("resource={RESOURCE}"),
+            "--cacert",
+        ])
+        .args([&ca])
+        .run();
+    let jwt = out.raw_token().to_owned();
+    let out = run(tokn(&tmp)
+        .args([
+            "inspect",
+            "--verify",
+            "--issuer",
+            &server.base,
+            "--cacert",
+            "/dev/stdin",
+            &jwt,
+        ])
+        .write_stdin(server.ca_pem.clone().expect("an HTTPS server")));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("tokn: verified: RS256 signature by the issuer's key"),
         "{}",
         out.stderr
     );
