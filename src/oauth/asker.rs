@@ -42,7 +42,8 @@ impl Asker<'_> {
         form: &dyn Form,
         remembered: Option<Attempt>,
     ) -> Result<Answer<Token>> {
-        self.ask(url, form, remembered, crate::oauth::exchange::interpret)
+        let read = crate::oauth::exchange::interpret;
+        self.ask(url, "the token endpoint", form, remembered, read)
     }
 
     /// [`Asker::token`], with a refusal as the error it is when nothing else
@@ -58,10 +59,11 @@ impl Asker<'_> {
     }
 
     /// Send this form to `url`, the client authenticating as `--auth` says, and
-    /// read the answer with `read`.
+    /// read the answer with `read`. `what` names the endpoint in failures.
     pub fn ask<T>(
         &self,
         url: &str,
+        what: &'static str,
         form: &dyn Form,
         remembered: Option<Attempt>,
         read: impl Fn(&Reply) -> Result<T, Rejection>,
@@ -78,7 +80,8 @@ impl Asker<'_> {
             route(url, self.allow_http)?,
             self.timeout,
             deadline,
-        )?;
+        )?
+        .serving(what);
         Exchange {
             transport: &transport,
             client: &self.client,

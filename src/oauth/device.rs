@@ -127,7 +127,9 @@ pub fn sign_in(
     request: &TokenRequest,
     remembered: Option<Attempt>,
 ) -> Result<(Token, Attempt)> {
-    let (auth, worked) = match asker.ask(device, &DeviceRequest(request), remembered, read)? {
+    let what = "the device authorization endpoint";
+    let form = DeviceRequest(request);
+    let (auth, worked) = match asker.ask(device, what, &form, remembered, read)? {
         Ok(answer) => answer,
         Err(refused) => return Err(at_device_endpoint(refused.into_failure()).into()),
     };
@@ -214,7 +216,8 @@ fn ran_out(schedule: &Schedule) -> Failure {
     .detail("run tokn again for a new code, and sign in before it expires")
 }
 
-/// The exchange speaks of the token endpoint; this answer came from the device endpoint.
+/// A refusal's report speaks of the token endpoint; this answer came from the
+/// device endpoint.
 fn at_device_endpoint(mut failure: Failure) -> Failure {
     failure.message =
         failure

@@ -251,6 +251,22 @@ fn a_refused_device_request_names_the_device_endpoint() {
 }
 
 #[test]
+fn an_unreadable_device_answer_names_the_device_endpoint() {
+    let server = start((200, "x".repeat(2 * 1024 * 1024)), vec![granted()]);
+    let dir = TempDir::new();
+    let out = run(&mut device_cmd(&dir, &server));
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with(
+            "tokn: error: the answer from the device authorization endpoint is larger than 1 MiB"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(server.seen("/token").is_empty());
+}
+
+#[test]
 fn ctrl_c_during_the_wait_exits_130_and_writes_nothing() {
     let server = start(code(1, 600), vec![error("authorization_pending")]);
     let dir = TempDir::new();
