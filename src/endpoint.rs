@@ -8,7 +8,7 @@ use anyhow::Result;
 use ureq::http::Uri;
 use ureq::http::header::{HeaderName, HeaderValue};
 
-use crate::error::{ContextLines, usage};
+use crate::error::{usage, usage_with};
 
 /// Check the token URL; return its scheme and host (without brackets for IPv6).
 ///
@@ -54,13 +54,13 @@ pub fn check_url_of(url: &str, what: &str, allow_http: bool) -> Result<(&'static
         check_port(port).map_err(|why| invalid(&why))?;
     }
     if scheme == "http" && !allow_http && !is_loopback(&host) {
-        return Err(usage(format!(
-            "refusing to send the client secret over plain http to '{host}'"
-        ))
-        .context_lines(&[
-            "use an https:// URL",
-            "or pass --allow-http if the network path is trusted",
-        ]));
+        return Err(usage_with(
+            format!("refusing to send the client secret over plain http to '{host}'"),
+            [
+                "use an https:// URL",
+                "or pass --allow-http if the network path is trusted",
+            ],
+        ));
     }
     Ok((scheme, host))
 }

@@ -84,21 +84,14 @@ pub fn detail_lines(err: &anyhow::Error) -> Vec<String> {
     lines
 }
 
-/// Detail lines under a usage error.
-pub trait ContextLines {
-    fn context_lines(self, lines: &[&str]) -> anyhow::Error;
-}
-
-impl ContextLines for anyhow::Error {
-    fn context_lines(self, lines: &[&str]) -> anyhow::Error {
-        match self.downcast::<Failure>() {
-            Ok(mut failure) => {
-                failure.details.extend(lines.iter().map(|l| l.to_string()));
-                failure.into()
-            }
-            Err(other) => other,
-        }
-    }
+/// A usage error with detail lines under it.
+pub fn usage_with<S: Into<String>>(
+    message: impl Into<String>,
+    details: impl IntoIterator<Item = S>,
+) -> anyhow::Error {
+    let mut failure = Failure::new(Exit::Usage, message);
+    failure.details.extend(details.into_iter().map(Into::into));
+    failure.into()
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use crate::diag;
-use crate::error::{ContextLines, usage};
+use crate::error::{usage, usage_with};
 use crate::files::read_secret_file;
 use crate::options::{Layered, Sourced};
 use crate::secret::Secret;
@@ -118,9 +118,18 @@ pub fn client_secret(l: &Layered, deadline: Instant) -> Result<(ClientSecret, Du
     match client_secret_if_given(l, deadline)? {
         Some(secret) => Ok((secret, Duration::ZERO)),
         None => {
-            let asked = Instant::now();
-            let value = prompt()?;
-            Ok((known(value)?, asked.elapsed()))
+            let (value, typing) = ask("Client secret: ", "secret", || {
+                usage_with(
+                    "no client secret and no terminal to ask for one",
+                    [
+                        "set TOKN_CLIENT_SECRET, pass --client-secret-file PATH (or - for standard \
+                         input),",
+                        "--client-secret-cmd COMMAND, or run tokn in a terminal to be prompted;",
+                        "--auth none sends no secret",
+                    ],
+                )
+            })?;
+            Ok((known(value)?, typing))
         }
     }
 }
@@ -155,16 +164,18 @@ pub fn known_value(value: String, what: &str) -> Result<ClientSecret> {
     Ok(ClientSecret::Known(Secret::new(value)))
 }
 
-fn prompt() -> Result<String> {
+/// Ask the person at the terminal for a secret, not echoed: what they typed and
+/// how long they took. `no_terminal` is the error when there is no terminal.
+pub fn ask(
+    label: &str,
+    noun: &str,
+    no_terminal: impl FnOnce() -> anyhow::Error,
+) -> Result<(String, Duration)> {
     if !std::io::stdin().is_terminal() {
-        return Err(
-            usage("no client secret and no terminal to ask for one").context_lines(&[
-                "set TOKN_CLIENT_SECRET, pass --client-secret-file PATH (or - for standard input),",
-                "--client-secret-cmd COMMAND, or run tokn in a terminal to be prompted;",
-                "--auth none sends no secret",
-            ]),
-        );
+        return Err(no_terminal());
     }
-    rpassword::prompt_password("Client secret: ")
-        .map_err(|e| usage(format!("cannot read the secret from the terminal: {e}")))
+    let asked = Instant::now();
+    let typed = rpassword::prompt_password(label)
+        .map_err(|e| usage(format!("cannot read the {noun} from the terminal: {e}")))?;
+    Ok((typed, asked.elapsed()))
 }

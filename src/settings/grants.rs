@@ -11,7 +11,6 @@
 //! environment is ambient, set for more runs than this one: another grant's
 //! variable there is left alone, and `-v` says so.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -19,7 +18,7 @@ use anyhow::Result;
 
 use crate::diag;
 use crate::endpoint::check_url_of;
-use crate::error::{ContextLines, usage};
+use crate::error::{usage, usage_with};
 use crate::files::read_secret_file;
 use crate::oauth::client_auth::AuthMethod;
 use crate::oauth::grant::{
@@ -170,14 +169,16 @@ fn check_misplaced(l: &Layered, kind: Kind, name: &str) -> Result<()> {
             Kind::Custom => format!("'{name}'"),
             _ => kind.name().to_string(),
         };
-        usage(format!(
-            "{option} belongs to --grant-type {}, not {current}",
-            owner.name()
-        ))
-        .context_lines(&[&format!(
-            "leave it out, or pass --grant-type {}",
-            owner.name()
-        )])
+        usage_with(
+            format!(
+                "{option} belongs to --grant-type {}, not {current}",
+                owner.name()
+            ),
+            [format!(
+                "leave it out, or pass --grant-type {}",
+                owner.name()
+            )],
+        )
     };
     for (key, owner, source) in owned(l) {
         let Some(source) = source.filter(|_| owner != kind) else {
@@ -393,10 +394,19 @@ fn password(l: &Layered, deadline: Instant) -> Result<(Grant, Duration)> {
     let password = match places.into_iter().next() {
         Some((_, _, place)) => place.take(deadline)?,
         None => {
-            let asked = Instant::now();
-            let typed = prompt_password()?;
+            let (typed, typing) = credentials::ask("Password: ", "password", || {
+                usage_with(
+                    "--grant-type password needs a password, and there is no terminal to ask for \
+                     one",
+                    [
+                        "pass --password-file PATH ('-' for standard input), set TOKN_PASSWORD,",
+                        "or give a command that prints it: --password-cmd or password_cmd in the \
+                         config file",
+                    ],
+                )
+            })?;
             let password = credentials::known_value(typed, "the password")?;
-            return Ok((Grant::Password { username, password }, asked.elapsed()));
+            return Ok((Grant::Password { username, password }, typing));
         }
     };
     Ok((Grant::Password { username, password }, Duration::ZERO))
@@ -424,20 +434,6 @@ impl Place<'_> {
             )),
         }
     }
-}
-
-fn prompt_password() -> Result<String> {
-    if !std::io::stdin().is_terminal() {
-        return Err(usage(
-            "--grant-type password needs a password, and there is no terminal to ask for one",
-        )
-        .context_lines(&[
-            "pass --password-file PATH ('-' for standard input), set TOKN_PASSWORD,",
-            "or give a command that prints it: --password-cmd or password_cmd in the config file",
-        ]));
-    }
-    rpassword::prompt_password("Password: ")
-        .map_err(|e| usage(format!("cannot read the password from the terminal: {e}")))
 }
 
 fn token_exchange(l: &Layered, deadline: Instant) -> Result<TokenExchange> {
@@ -491,9 +487,8 @@ fn token_exchange(l: &Layered, deadline: Instant) -> Result<TokenExchange> {
 fn endpoint(value: &Sourced<String>, key: &str, allow_http: bool) -> Result<String> {
     let url = value.value.trim().to_string();
     check_url_of(&url, "URL", allow_http).map_err(|e| {
-        let details = crate::error::detail_lines(&e);
-        let details: Vec<&str> = details.iter().map(String::as_str).collect();
-        usage(format!("{}: {e}", value.option_name(key))).context_lines(&details)
+        let message = format!("{}: {e}", value.option_name(key));
+        usage_with(message, crate::error::detail_lines(&e))
     })?;
     Ok(url)
 }
