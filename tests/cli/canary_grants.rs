@@ -7,11 +7,10 @@
 //! Only the cache entry may hold a token; no grant input but a refresh token
 //! ever reaches a file.
 
-use std::net::TcpListener;
 use std::path::Path;
 
 use crate::scripted::{Answer, ECHO, Scripted};
-use crate::util::{SECRET, TOKEN, TempDir, files_under, run, tokn_for};
+use crate::util::{SECRET, TOKEN, TempDir, files_under, free_port, run, tokn_for};
 
 const REFRESH_IN: &str = "canaryREFRESHIN-71c2d9";
 const PASSWORD: &str = "canaryPASSWORD-5e80aa";
@@ -192,11 +191,7 @@ fn assert_clean(context: &str, out: &crate::util::Run, dir: &Path, inputs: &[&st
 
 #[test]
 fn no_grant_input_leaks_on_any_exit_format_verbosity_or_cache_setting() {
-    let refused_port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let refused_port = free_port();
     for (case, exit, answer, extra) in answers() {
         let server = answer.map(|a| Scripted::start(vec![("/token", vec![a])]));
         let url = server

@@ -4,14 +4,14 @@
 //! state, an error, or nothing at all before `--login-timeout`.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::process::{Child, ChildStderr, Stdio};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 
 use crate::scripted::Scripted;
-use crate::util::{TOKEN, TempDir, files_under, std_tokn, token_json};
+use crate::util::{TOKEN, TempDir, files_under, free_port, std_tokn, token_json};
 
 const AUTHORIZE: &str = "https://idp.example/authorize";
 const CODE: &str = "canaryCODE-6a7b8c9d0e";
@@ -266,10 +266,7 @@ fn no_sign_in_before_the_login_timeout_is_exit_3() {
 
 #[test]
 fn a_fixed_redirect_uri_and_a_slow_person_within_a_short_timeout() {
-    let port = {
-        let probe = TcpListener::bind("127.0.0.1:0").unwrap();
-        probe.local_addr().unwrap().port()
-    };
+    let port = free_port();
     let redirect = format!("http://localhost:{port}/oauth/done");
     let server = token_server();
     let dir = TempDir::new();

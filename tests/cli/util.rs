@@ -62,6 +62,16 @@ impl Drop for TempDir {
     }
 }
 
+/// A port nothing listens on right now: bound to an ephemeral port on
+/// 127.0.0.1, then let go.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind an ephemeral port on 127.0.0.1")
+        .local_addr()
+        .expect("the listener's address")
+        .port()
+}
+
 /// The token answer most tests serve.
 pub fn token_json(expires_in: u64) -> String {
     format!(r#"{{"access_token":"{TOKEN}","token_type":"Bearer","expires_in":{expires_in}}}"#)
