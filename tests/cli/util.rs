@@ -162,14 +162,34 @@ pub fn basic_refused_post_accepted(
     (refused, accepted)
 }
 
+/// The test key or certificate `tests/keys/NAME` in the repository.
+pub fn key_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/keys")
+        .join(name)
+}
+
 /// A copy of the test key or certificate `tests/keys/NAME` in `dir`, mode 0600
 /// (the copies in the repository are readable by all, which tokn warns about).
 pub fn test_key(dir: &TempDir, name: &str) -> PathBuf {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/keys")
-        .join(name);
-    let bytes = std::fs::read(&source).expect("a test key under tests/keys");
+    let bytes = std::fs::read(key_path(name)).expect("a test key under tests/keys");
     dir.file(name, &bytes, 0o600)
+}
+
+/// Panic unless the signature of the decoded JWT verifies with `alg` and the
+/// public key `tests/keys/PUBLIC_PEM`.
+pub fn verify_signature(
+    decoded: &tokn::jose::Decoded,
+    public_pem: &str,
+    alg: &'static dyn ring::signature::VerificationAlgorithm,
+) {
+    use rustls_pki_types::SubjectPublicKeyInfoDer;
+    use rustls_pki_types::pem::PemObject;
+    let spki = SubjectPublicKeyInfoDer::from_pem_file(key_path(public_pem)).expect("a public key");
+    let key = tokn::keys::spki_key(spki.as_ref()).expect("SPKI");
+    ring::signature::UnparsedPublicKey::new(alg, key)
+        .verify(decoded.signing_input.as_bytes(), &decoded.signature)
+        .unwrap_or_else(|_| panic!("the signature does not verify with {public_pem}"));
 }
 
 /// The form fields of a urlencoded body, in order.
