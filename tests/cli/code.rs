@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 
 use crate::scripted::Scripted;
-use crate::util::{TOKEN, TempDir, files_under, free_port, std_tokn, token_json};
+use crate::util::{TOKEN, TempDir, cache_entries, free_port, std_tokn, token_json};
 
 const AUTHORIZE: &str = "https://idp.example/authorize";
 const CODE: &str = "canaryCODE-6a7b8c9d0e";
@@ -118,9 +118,7 @@ fn token_server() -> Scripted {
 }
 
 fn no_cache_entry(dir: &TempDir) -> bool {
-    files_under(&dir.path().join("cache"))
-        .iter()
-        .all(|(p, _)| p.extension().is_none_or(|e| e != "json"))
+    cache_entries(dir).is_empty()
 }
 
 #[test]

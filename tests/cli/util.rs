@@ -111,6 +111,27 @@ pub fn assert_no_leak(text: &str, context: &str) {
     );
 }
 
+/// The files directly in the cache directory of [`tokn`] whose names end with
+/// `suffix`, sorted; none if there is no cache directory. Nothing is read.
+pub fn cache_files(dir: &TempDir, suffix: &str) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir.path().join("cache"))
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.to_string_lossy().ends_with(suffix))
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    found
+}
+
+/// The cache entries (`*.json`) in the cache directory of [`tokn`], sorted.
+pub fn cache_entries(dir: &TempDir) -> Vec<PathBuf> {
+    cache_files(dir, ".json")
+}
+
 /// Every file under `dir`, recursively, with its contents.
 pub fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
