@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 
 use crate::scripted::Scripted;
-use crate::util::{TOKEN, TempDir, cache_entries, free_port, std_tokn, token_json};
+use crate::util::{TOKEN, TempDir, cache_entries, free_port, query_param, std_tokn, token_json};
 
 const AUTHORIZE: &str = "https://idp.example/authorize";
 const CODE: &str = "canaryCODE-6a7b8c9d0e";
@@ -80,13 +80,6 @@ fn read_url(stderr: &mut BufReader<ChildStderr>) -> String {
         }
         lines.push(line);
     }
-}
-
-fn query_param(url: &str, name: &str) -> Option<String> {
-    let query = url.split_once('?')?.1;
-    form_urlencoded::parse(query.as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
 }
 
 /// A plain GET, as a browser sends it; the status and the body.

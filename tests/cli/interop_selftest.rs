@@ -19,6 +19,7 @@ use crate::interop_jws::{
     CI_ISSUER, GRANT_ID, GRANT_SECRET, TT, assertion_claims, ci_claims, random_id, sign_jwt,
 };
 use crate::interop_material::{FILES, openssl};
+use crate::util::query_param;
 
 const JWT_SECRET_ID: &str = "jwt-secret-client";
 const JWT_SECRET: &str = "jwt-secret-0123456789-0123456789-0123456789-0123456789-012345678";
@@ -728,13 +729,6 @@ fn listen_once() -> (u16, std::thread::JoinHandle<String>) {
         line
     });
     (port, handle)
-}
-
-fn query_param(url: &str, name: &str) -> Option<String> {
-    let query = url.split_once('?')?.1;
-    form_urlencoded::parse(query.as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
 }
 
 fn authorization_url(

@@ -220,6 +220,14 @@ pub fn form_fields(body: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The first value of the query parameter `name` in `url` (after its first `?`).
+pub fn query_param(url: &str, name: &str) -> Option<String> {
+    let query = url.split_once('?')?.1;
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
 /// Every request body a mock sees, in the order they arrive.
 pub type Bodies = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
 
