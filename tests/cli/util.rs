@@ -158,6 +158,51 @@ pub fn std_tokn(cache: &TempDir) -> std::process::Command {
     cmd
 }
 
+/// `tokn ARGS` on a pseudo-terminal made by util-linux `script` (ARGS is shell
+/// text), with the environment of [`tokn`] but `TOKN_CACHE_DIR` set to `cache`
+/// itself, plus `env`. With `typed`, that line is typed once tokn has had half a
+/// second to turn echo off, as a person would; without, stdin is /dev/null.
+/// Everything the terminal showed is in the output's stdout.
+pub fn on_a_terminal(
+    cache: &TempDir,
+    args: &str,
+    env: &[(&str, &str)],
+    typed: Option<&str>,
+) -> std::process::Output {
+    use std::process::Stdio;
+    let command = format!("{} {args}", assert_cmd::cargo::cargo_bin!("tokn").display());
+    let mut script = std::process::Command::new("script");
+    script
+        .args(["-qec", &command, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("TOKN_CACHE_DIR", cache.path())
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped());
+    let needs_script = |e: std::io::Error| -> ! {
+        panic!(
+            "this test needs util-linux `script` to make a pseudo-terminal (apt-get install bsdutils): {e}"
+        )
+    };
+    let Some(typed) = typed else {
+        return script
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| needs_script(e));
+    };
+    let mut child = script
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| needs_script(e));
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        writeln!(stdin, "{typed}").expect("type the line");
+    }
+    child.wait_with_output().expect("script runs")
+}
+
 /// A server that refuses HTTP Basic (401 invalid_client) and accepts the secret
 /// in the form body: the case `--auth auto` falls back for. Returns the two mocks
 /// (refused, accepted) to count their calls.
