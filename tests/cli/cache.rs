@@ -19,7 +19,8 @@ use httpmock::prelude::*;
 use serde_json::Value;
 
 use crate::util::{
-    SECRET, TOKEN, TempDir, assert_no_leak, files_under, run, token_json, tokn, tokn_for,
+    SECRET, TOKEN, TempDir, assert_no_leak, cache_entries, cache_files, files_under, run,
+    token_json, tokn, tokn_for,
 };
 
 /// A fixed "now" for the pinned clock.
@@ -29,23 +30,9 @@ fn cache_dir(tmp: &TempDir) -> PathBuf {
     tmp.path().join("cache")
 }
 
-/// Files in the cache directory whose names end with `suffix`.
-fn files_ending(tmp: &TempDir, suffix: &str) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = fs::read_dir(cache_dir(tmp))
-        .map(|dir| {
-            dir.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.to_string_lossy().ends_with(suffix))
-                .collect()
-        })
-        .unwrap_or_default();
-    found.sort();
-    found
-}
-
 /// The one entry file in the cache directory.
 fn the_entry(tmp: &TempDir) -> PathBuf {
-    let entries = files_ending(tmp, ".json");
+    let entries = cache_entries(tmp);
     assert_eq!(
         entries.len(),
         1,
@@ -276,7 +263,7 @@ fn every_input_of_the_key_changes_it() {
             "{what}: the variation is cached under its own key"
         );
     }
-    assert_eq!(files_ending(&tmp, ".json").len(), variations.len() + 1);
+    assert_eq!(cache_entries(&tmp).len(), variations.len() + 1);
     ok(&mut call(&base));
     assert_eq!(
         mock.calls(),
@@ -350,7 +337,7 @@ fn refresh_fetches_a_new_token_and_replaces_the_cached_one() {
         "the new one replaced it"
     );
     second.assert_calls(1);
-    assert_eq!(files_ending(&tmp, ".json").len(), 1);
+    assert_eq!(cache_entries(&tmp).len(), 1);
 }
 
 #[test]
@@ -371,7 +358,7 @@ fn a_token_without_expires_in_is_never_cached() {
         "{}",
         out.stderr
     );
-    assert!(files_ending(&tmp, ".json").is_empty());
+    assert!(cache_entries(&tmp).is_empty());
 }
 
 #[test]
@@ -382,11 +369,11 @@ fn the_cache_is_private_on_disk() {
     ok(&mut tokn_for(&tmp, &server.url("/token")));
     assert_eq!(mode(&cache_dir(&tmp)), 0o700, "the cache directory");
     assert_eq!(mode(&the_entry(&tmp)), 0o600, "the entry");
-    let locks = files_ending(&tmp, ".lock");
+    let locks = cache_files(&tmp, ".lock");
     assert_eq!(locks.len(), 1, "one lock file per key");
     assert_eq!(mode(&locks[0]), 0o600, "the lock file");
     assert!(
-        files_ending(&tmp, ".tmp").is_empty(),
+        cache_files(&tmp, ".tmp").is_empty(),
         "no temporary file is left behind"
     );
     // The parents tokn creates are private too.
@@ -591,7 +578,7 @@ fn a_wait_for_the_lock_is_bounded_by_the_timeout_and_other_keys_do_not_wait() {
     let url = server.url("/token");
     // A first run makes the lock file; holding it stands for a tokn stuck in a fetch.
     ok(tokn_for(&tmp, &url).args(["-s", "a"]));
-    let locks = files_ending(&tmp, ".lock");
+    let locks = cache_files(&tmp, ".lock");
     assert_eq!(locks.len(), 1);
     let held = fs::OpenOptions::new()
         .write(true)
@@ -692,7 +679,7 @@ fn cache_clear_removes_every_entry() {
     );
     ok(tokn_for(&tmp, &url).args(["-s", "a"]));
     ok(tokn_for(&tmp, &url).args(["-s", "b"]));
-    assert_eq!(files_ending(&tmp, ".json").len(), 2);
+    assert_eq!(cache_entries(&tmp).len(), 2);
     let clear = run(tokn(&tmp).args(["cache", "clear"]));
     assert_eq!(
         (clear.code, clear.stdout.as_str(), clear.stderr.as_str()),

@@ -9,7 +9,6 @@
 //! hold the token. Also: the secret file is read once, never written, and a
 //! secret file others can read gives a warning naming it.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 use std::time::Duration;
@@ -17,7 +16,9 @@ use std::time::Duration;
 use base64::Engine as _;
 use httpmock::prelude::*;
 
-use crate::util::{self, SECRET, TOKEN, TempDir, assert_no_leak, files_under, run, tokn};
+use crate::util::{
+    self, SECRET, TOKEN, TempDir, assert_no_leak, files_under, free_port, run, tokn,
+};
 
 const FORMATS: [&str; 4] = ["raw", "json", "header", "curl"];
 const REFRESH: &str = "canaryREFRESH-93e1b7aa05";
@@ -443,10 +444,7 @@ fn run_case(case: &Case, refused_port: u16, way: Way, verbosities: &[bool]) {
 
 #[test]
 fn no_exit_verbosity_format_or_cache_setting_leaks_the_secret_or_the_token() {
-    let refused_port = {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    let refused_port = free_port();
     for case in cases() {
         run_case(&case, refused_port, Way::Env, &[false, true]);
     }
@@ -454,10 +452,7 @@ fn no_exit_verbosity_format_or_cache_setting_leaks_the_secret_or_the_token() {
 
 #[test]
 fn the_matrix_holds_with_the_secret_from_a_command_or_a_profile() {
-    let refused_port = {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    let refused_port = free_port();
     for case in cases() {
         for way in [Way::Command, Way::Profile] {
             run_case(&case, refused_port, way, &[true]);

@@ -7,11 +7,10 @@
 //! Only the cache entry may hold a token; no grant input but a refresh token
 //! ever reaches a file.
 
-use std::net::TcpListener;
 use std::path::Path;
 
 use crate::scripted::{Answer, ECHO, Scripted};
-use crate::util::{SECRET, TOKEN, TempDir, files_under, run, tokn_for};
+use crate::util::{SECRET, TOKEN, TempDir, files_under, free_port, query_param, run, tokn_for};
 
 const REFRESH_IN: &str = "canaryREFRESHIN-71c2d9";
 const PASSWORD: &str = "canaryPASSWORD-5e80aa";
@@ -192,11 +191,7 @@ fn assert_clean(context: &str, out: &crate::util::Run, dir: &Path, inputs: &[&st
 
 #[test]
 fn no_grant_input_leaks_on_any_exit_format_verbosity_or_cache_setting() {
-    let refused_port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let refused_port = free_port();
     for (case, exit, answer, extra) in answers() {
         let server = answer.map(|a| Scripted::start(vec![("/token", vec![a])]));
         let url = server
@@ -344,24 +339,18 @@ fn the_authorization_code_and_the_verifier_never_show() {
             let mut line = String::new();
             assert!(stderr.read_line(&mut line).unwrap() > 0, "{printed}");
             printed.push_str(&line);
-            if let Some(url) = line.trim().strip_prefix("https://idp.example/a?") {
-                break url.to_string();
+            if line.trim().starts_with("https://idp.example/a?") {
+                break line.trim().to_string();
             }
         };
-        let param = |name: &str| {
-            form_urlencoded::parse(url.as_bytes())
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.into_owned())
-                .unwrap()
-        };
-        let redirect = param("redirect_uri");
+        let redirect = query_param(&url, "redirect_uri").unwrap();
         let rest = redirect.strip_prefix("http://").unwrap();
         let (authority, path) = rest.split_at(rest.find('/').unwrap());
         let mut stream = std::net::TcpStream::connect(authority).unwrap();
         write!(
             stream,
             "GET {path}?code={CODE}&state={} HTTP/1.1\r\nHost: {authority}\r\n\r\n",
-            param("state")
+            query_param(&url, "state").unwrap()
         )
         .unwrap();
         let mut page = String::new();

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use crate::util::{
-    SECRET, TOKEN, TempDir, assert_no_leak, files_under, form_fields, run, test_key, tokn,
+    SECRET, TOKEN, TempDir, assert_no_leak, files_under, form_fields, key_path, run, test_key, tokn,
 };
 
 /// A server that answers every request with `status` and `body`, where
@@ -61,12 +61,7 @@ fn echo_server(status: u16, body: &'static str) -> (String, Arc<Mutex<Vec<String
 fn key_lines(names: &[&str]) -> Vec<String> {
     let mut lines = Vec::new();
     for name in names {
-        let pem = std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/keys")
-                .join(name),
-        )
-        .unwrap();
+        let pem = std::fs::read_to_string(key_path(name)).unwrap();
         let mut in_key = false;
         for line in pem.lines() {
             if line.starts_with("-----BEGIN") {

@@ -4,14 +4,14 @@
 //! state, an error, or nothing at all before `--login-timeout`.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::process::{Child, ChildStderr, Stdio};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 
 use crate::scripted::Scripted;
-use crate::util::{TOKEN, TempDir, files_under, std_tokn, token_json};
+use crate::util::{TOKEN, TempDir, cache_entries, free_port, query_param, std_tokn, token_json};
 
 const AUTHORIZE: &str = "https://idp.example/authorize";
 const CODE: &str = "canaryCODE-6a7b8c9d0e";
@@ -82,13 +82,6 @@ fn read_url(stderr: &mut BufReader<ChildStderr>) -> String {
     }
 }
 
-fn query_param(url: &str, name: &str) -> Option<String> {
-    let query = url.split_once('?')?.1;
-    form_urlencoded::parse(query.as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-}
-
 /// A plain GET, as a browser sends it; the status and the body.
 fn get(url: &str) -> (u16, String) {
     let rest = url.strip_prefix("http://").expect("an http URL");
@@ -118,9 +111,7 @@ fn token_server() -> Scripted {
 }
 
 fn no_cache_entry(dir: &TempDir) -> bool {
-    files_under(&dir.path().join("cache"))
-        .iter()
-        .all(|(p, _)| p.extension().is_none_or(|e| e != "json"))
+    cache_entries(dir).is_empty()
 }
 
 #[test]
@@ -266,10 +257,7 @@ fn no_sign_in_before_the_login_timeout_is_exit_3() {
 
 #[test]
 fn a_fixed_redirect_uri_and_a_slow_person_within_a_short_timeout() {
-    let port = {
-        let probe = TcpListener::bind("127.0.0.1:0").unwrap();
-        probe.local_addr().unwrap().port()
-    };
+    let port = free_port();
     let redirect = format!("http://localhost:{port}/oauth/done");
     let server = token_server();
     let dir = TempDir::new();

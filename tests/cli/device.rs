@@ -12,7 +12,9 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::scripted::{Answer, Scripted};
-use crate::util::{SECRET, TOKEN, TempDir, files_under, run, std_tokn, token_json, tokn, tokn_for};
+use crate::util::{
+    SECRET, TOKEN, TempDir, cache_entries, run, std_tokn, token_json, tokn, tokn_for,
+};
 
 const DEVICE_CODE: &str = "canaryDEVICE-1c2d3e4f5a";
 const GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -56,11 +58,7 @@ fn device_cmd(dir: &TempDir, server: &Scripted) -> assert_cmd::Command {
 /// No token anywhere: not on stdout, not in the cache.
 fn assert_nothing_written(out: &crate::util::Run, dir: &TempDir) {
     assert_eq!(out.stdout, "");
-    let entries: Vec<_> = files_under(&dir.path().join("cache"))
-        .into_iter()
-        .filter(|(p, _)| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    assert!(entries.is_empty(), "a cache entry was written");
+    assert!(cache_entries(dir).is_empty(), "a cache entry was written");
 }
 
 #[test]

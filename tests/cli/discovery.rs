@@ -3,13 +3,12 @@
 //! `--refresh`), `token_endpoint_auth_methods_supported` steering `auto`, and
 //! the mTLS alias of the token endpoint.
 
-use std::net::TcpListener;
-
 use httpmock::prelude::*;
 use serde_json::json;
 
 use crate::util::{
-    SECRET, TOKEN, TempDir, form_fields, recording_token_mock, run, test_key, token_json, tokn,
+    SECRET, TOKEN, TempDir, form_fields, free_port, recording_token_mock, run, test_key,
+    token_json, tokn,
 };
 
 const NOW: u64 = 1_700_000_000;
@@ -139,11 +138,7 @@ fn no_metadata_at_either_place_is_exit_5_naming_both_urls() {
 
 #[test]
 fn an_issuer_that_cannot_be_reached_is_exit_3() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let tmp = TempDir::new();
     let out = run(&mut tokn_issuer(
         &tmp,

@@ -5,7 +5,7 @@
 //! (naming the grant it belongs to), and a `-d` field tokn sets itself.
 
 use crate::scripted::{Answer, Scripted};
-use crate::util::{SECRET, TOKEN, TempDir, run, token_json, tokn, tokn_for};
+use crate::util::{SECRET, TOKEN, TempDir, on_a_terminal, run, token_json, tokn, tokn_for};
 
 const TE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
 const JWT: &str = "urn:ietf:params:oauth:token-type:jwt";
@@ -769,32 +769,15 @@ fn the_cache_key_holds_the_grant_and_its_inputs() {
 fn the_password_is_asked_for_on_the_terminal_without_echo() {
     let server = token_server();
     let tmp = TempDir::new();
-    let bin = assert_cmd::cargo::cargo_bin!("tokn");
-    let command = format!(
-        "{} -u {} -i my-client --auth none --no-cache --grant-type password --username ann",
-        bin.display(),
-        server.url("/token")
+    let out = on_a_terminal(
+        &tmp,
+        &format!(
+            "-u {} -i my-client --auth none --no-cache --grant-type password --username ann",
+            server.url("/token")
+        ),
+        &[],
+        Some("typed-pass-42"),
     );
-    let out = std::process::Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("TOKN_CACHE_DIR", tmp.path())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            // Give tokn time to turn echo off before typing, as a person would.
-            std::thread::sleep(std::time::Duration::from_millis(500));
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(b"typed-pass-42\n")?;
-            child.wait_with_output()
-        })
-        .expect("script runs (util-linux)");
     let screen = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{screen}");
     assert!(screen.contains("Password: "), "{screen:?}");

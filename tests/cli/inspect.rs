@@ -5,7 +5,7 @@ use httpmock::prelude::*;
 use serde_json::{Value, json};
 
 use crate::jwt::{Signer, b64};
-use crate::util::{TOKEN, TempDir, assert_no_leak, run, tokn};
+use crate::util::{TOKEN, TempDir, assert_no_leak, on_a_terminal, run, tokn};
 
 const NOW: u64 = 1_700_000_000;
 
@@ -145,21 +145,15 @@ fn on_a_terminal_a_fetched_token_is_inspected() {
             .body(json!({"access_token": token, "expires_in": 60}).to_string());
     });
     let tmp = TempDir::new();
-    let bin = assert_cmd::cargo::cargo_bin!("tokn");
-    let command = format!(
-        "{} inspect -u {} -i my-client --auth none --no-cache",
-        bin.display(),
-        server.url("/t")
+    let out = on_a_terminal(
+        &tmp,
+        &format!(
+            "inspect -u {} -i my-client --auth none --no-cache",
+            server.url("/t")
+        ),
+        &[("TOKN_TEST_NOW", &NOW.to_string())],
+        None,
     );
-    let out = std::process::Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("TOKN_CACHE_DIR", tmp.path())
-        .env("TOKN_TEST_NOW", NOW.to_string())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("this test needs util-linux `script` (apt-get install bsdutils)");
     let screen = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{screen}");
     assert!(

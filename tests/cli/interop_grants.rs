@@ -15,14 +15,9 @@ use crate::interop::{Outcome, Server, TempDir, Tokn, http_server, now};
 use crate::interop_flows::{
     Browser, Decision, TEST_PASSWORD, TEST_USER, deliver_redirect, parse_device_prompt,
 };
-use crate::interop_jws::{random_id, sign_jwt};
+use crate::interop_jws::{CI_ISSUER, CI_SUBJECT, GRANT_ID, GRANT_SECRET, TT, ci_claims, sign_jwt};
 
-const GRANT_ID: &str = "grant-client";
-const GRANT_SECRET: &str = "grant-secret-0123456789";
 const APP_SECRET: &str = "app-secret-0123456789";
-const CI_ISSUER: &str = "https://ci.example.test";
-const CI_SUBJECT: &str = "repo:tokn/tokn:ref:refs/heads/main";
-const TT: &str = "urn:ietf:params:oauth:token-type:";
 const WAIT: Duration = Duration::from_secs(60);
 
 /// A pinned "now" well inside the tokens' real lifetime, so that only tokn's view of
@@ -447,18 +442,6 @@ fn refresh_token_grant_from_a_file() {
     out.assert_code(4);
     assert!(out.stderr.contains("invalid_grant"), "{}", out.stderr);
     assert!(!out.stderr.contains(&rt));
-}
-
-/// The claims of a CI system's OIDC token (as GitHub Actions'), for `aud`.
-fn ci_claims(aud: &str) -> Value {
-    json!({
-        "iss": CI_ISSUER,
-        "sub": CI_SUBJECT,
-        "aud": aud,
-        "jti": random_id(),
-        "iat": now(),
-        "exp": now() + 300,
-    })
 }
 
 #[test]

@@ -47,6 +47,27 @@ pub(crate) fn sign_jwt(key: &str, alg: &str, kid: Option<&str>, claims: &Value) 
     sign(key, &header, claims)
 }
 
+/// The client of the grants the server adds (password, jwt-bearer, token exchange).
+pub(crate) const GRANT_ID: &str = "grant-client";
+pub(crate) const GRANT_SECRET: &str = "grant-secret-0123456789";
+/// The CI system whose tokens (signed with `ci.pem`) the server trusts.
+pub(crate) const CI_ISSUER: &str = "https://ci.example.test";
+pub(crate) const CI_SUBJECT: &str = "repo:tokn/tokn:ref:refs/heads/main";
+/// The prefix of the token type URNs (RFC 8693 §3).
+pub(crate) const TT: &str = "urn:ietf:params:oauth:token-type:";
+
+/// The claims of a CI system's OIDC token (as GitHub Actions'), for `aud`.
+pub(crate) fn ci_claims(aud: &str) -> Value {
+    json!({
+        "iss": CI_ISSUER,
+        "sub": CI_SUBJECT,
+        "aud": aud,
+        "jti": random_id(),
+        "iat": now(),
+        "exp": now() + 300,
+    })
+}
+
 /// The claims of a client assertion (RFC 7523 §3): iss = sub = the client, `aud`, a
 /// random jti, iat now, exp in a minute.
 pub(crate) fn assertion_claims(client_id: &str, aud: &str) -> Value {

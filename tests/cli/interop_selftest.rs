@@ -15,20 +15,19 @@ use crate::interop::{
     BASIC_ID, BASIC_SECRET, Server, TempDir, Tokn, http_server, https_server, now,
 };
 use crate::interop_flows::{Browser, Decision, TEST_PASSWORD, TEST_USER, deliver_redirect};
-use crate::interop_jws::{assertion_claims, random_id, sign_jwt};
+use crate::interop_jws::{
+    CI_ISSUER, GRANT_ID, GRANT_SECRET, TT, assertion_claims, ci_claims, random_id, sign_jwt,
+};
 use crate::interop_material::{FILES, openssl};
+use crate::util::query_param;
 
-const GRANT_ID: &str = "grant-client";
-const GRANT_SECRET: &str = "grant-secret-0123456789";
 const JWT_SECRET_ID: &str = "jwt-secret-client";
 const JWT_SECRET: &str = "jwt-secret-0123456789-0123456789-0123456789-0123456789-012345678";
-const CI_ISSUER: &str = "https://ci.example.test";
 const SERVICE_ACCOUNT: &str = "tokn-sa@interop.iam.example.test";
 const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 const DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
 const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 const TOKEN_EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
-const TT: &str = "urn:ietf:params:oauth:token-type:";
 
 // ---------------------------------------------------------------------------------------
 // Requests
@@ -732,13 +731,6 @@ fn listen_once() -> (u16, std::thread::JoinHandle<String>) {
     (port, handle)
 }
 
-fn query_param(url: &str, name: &str) -> Option<String> {
-    let query = url.split_once('?')?.1;
-    form_urlencoded::parse(query.as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-}
-
 fn authorization_url(
     server: &Server,
     client: &str,
@@ -948,18 +940,6 @@ fn password_grant() {
         .basic(BASIC_ID, BASIC_SECRET)
         .send()
         .refused(400, "invalid_request");
-}
-
-/// The claims of a CI system's token (as GitHub Actions' OIDC token), for `aud`.
-fn ci_claims(aud: &str) -> Value {
-    json!({
-        "iss": CI_ISSUER,
-        "sub": "repo:tokn/tokn:ref:refs/heads/main",
-        "aud": aud,
-        "jti": random_id(),
-        "iat": now(),
-        "exp": now() + 300,
-    })
 }
 
 #[test]

@@ -4,13 +4,13 @@
 //! service-account key file made here in the shape Google hands out, against a
 //! server that checks every claim. The clock is pinned with `TOKN_TEST_NOW`.
 
-use ring::signature::{self, UnparsedPublicKey, VerificationAlgorithm};
-use rustls_pki_types::SubjectPublicKeyInfoDer;
-use rustls_pki_types::pem::PemObject;
+use ring::signature;
 use serde_json::{Value, json};
 
 use crate::scripted::{Scripted, Seen};
-use crate::util::{SECRET, TOKEN, TempDir, files_under, run, test_key, token_json, tokn};
+use crate::util::{
+    SECRET, TOKEN, TempDir, files_under, run, test_key, token_json, tokn, verify_signature,
+};
 
 const NOW: u64 = 1_700_000_000;
 const GRANT: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -28,21 +28,6 @@ fn request(server: &Scripted) -> (Seen, Vec<String>, tokn::jose::Decoded) {
     let assertion = seen[0].field("assertion").expect("an assertion field");
     let decoded = tokn::jose::decode(&assertion).expect("a JWT");
     (seen[0].clone(), seen[0].field_names(), decoded)
-}
-
-fn verify(
-    decoded: &tokn::jose::Decoded,
-    public_pem: &str,
-    alg: &'static dyn VerificationAlgorithm,
-) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/keys")
-        .join(public_pem);
-    let spki = SubjectPublicKeyInfoDer::from_pem_file(path).expect("a public key");
-    let key = tokn::keys::spki_key(spki.as_ref()).expect("SPKI");
-    UnparsedPublicKey::new(alg, key)
-        .verify(decoded.signing_input.as_bytes(), &decoded.signature)
-        .unwrap_or_else(|_| panic!("the signature does not verify with {public_pem}"));
 }
 
 /// `tokn` at the pinned time against `server`, no client secret anywhere.
@@ -91,7 +76,7 @@ fn tokn_signs_the_assertion_with_exactly_these_claims() {
         })
     );
     assert_eq!(tokn::jose::b64url_decode(&jti).map(|b| b.len()), Some(16));
-    verify(
+    verify_signature(
         &decoded,
         "p256.pub.pem",
         &signature::ECDSA_P256_SHA256_FIXED,
@@ -145,7 +130,7 @@ fn the_options_shape_the_assertion() {
             "iat": NOW, "exp": NOW + 300, "jti": jti, "tenant": "acme", "n": 3, "roles": ["x"],
         })
     );
-    verify(
+    verify_signature(
         &decoded,
         "rsa.pub.pem",
         &signature::RSA_PSS_2048_8192_SHA256,
@@ -175,7 +160,7 @@ fn a_secret_given_authenticates_the_client_and_the_key_signs_only_the_grant() {
             .is_some_and(|h| h.starts_with("Basic "))
     );
     assert_eq!(decoded.header["alg"], "EdDSA");
-    verify(&decoded, "ed25519.pub.pem", &signature::ED25519);
+    verify_signature(&decoded, "ed25519.pub.pem", &signature::ED25519);
     // Each request gets a new jti, as servers refuse a replayed one.
     let again = token_server();
     let out = run(at_server(&dir, &again)
@@ -237,7 +222,7 @@ fn a_service_account_file_implies_every_part_of_the_request() {
             "iat": NOW, "exp": NOW + 300, "jti": jti,
         })
     );
-    verify(
+    verify_signature(
         &decoded,
         "rsa.pub.pem",
         &signature::RSA_PKCS1_2048_8192_SHA256,
@@ -273,7 +258,7 @@ fn options_given_beat_the_service_account_file() {
     // The audience stays the file's token_uri, as Google wants.
     assert_eq!(decoded.claims["aud"], "https://oauth2.googleapis.com/token");
     assert_eq!(decoded.header["kid"], "k9");
-    verify(
+    verify_signature(
         &decoded,
         "p256.pub.pem",
         &signature::ECDSA_P256_SHA256_FIXED,

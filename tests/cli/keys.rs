@@ -7,13 +7,12 @@
 //! pinned with `TOKN_TEST_NOW` so that `iat` and `exp` can be checked exactly.
 
 use httpmock::prelude::*;
-use ring::signature::{self, UnparsedPublicKey, VerificationAlgorithm};
-use rustls_pki_types::SubjectPublicKeyInfoDer;
-use rustls_pki_types::pem::PemObject;
+use ring::signature::{self, VerificationAlgorithm};
 use serde_json::{Value, json};
 
 use crate::util::{
-    Bodies, SECRET, TempDir, form_fields, recording_token_mock, run, test_key, tokn, tokn_for,
+    Bodies, SECRET, TempDir, form_fields, key_path, recording_token_mock, run, test_key, tokn,
+    tokn_for, verify_signature,
 };
 
 const NOW: u64 = 1_700_000_000;
@@ -32,26 +31,11 @@ fn last_assertion(bodies: &Bodies) -> (Vec<String>, tokn::jose::Decoded) {
     (names, tokn::jose::decode(&assertion).expect("a JWT"))
 }
 
-fn verify(
-    decoded: &tokn::jose::Decoded,
-    public_pem: &str,
-    alg: &'static dyn VerificationAlgorithm,
-) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/keys")
-        .join(public_pem);
-    let spki = SubjectPublicKeyInfoDer::from_pem_file(path).expect("a public key");
-    let key = tokn::keys::spki_key(spki.as_ref()).expect("SPKI");
-    UnparsedPublicKey::new(alg, key)
-        .verify(decoded.signing_input.as_bytes(), &decoded.signature)
-        .unwrap_or_else(|_| panic!("the signature does not verify with {public_pem}"));
-}
-
 fn expected_file(name: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/keys")
-        .join(name);
-    std::fs::read_to_string(path).unwrap().trim().to_string()
+    std::fs::read_to_string(key_path(name))
+        .unwrap()
+        .trim()
+        .to_string()
 }
 
 #[test]
@@ -108,7 +92,7 @@ fn private_key_jwt_sends_its_fields_in_order_with_exactly_the_specified_claims()
             "exp": NOW + 60,
         })
     );
-    verify(&jwt, "rsa.pub.pem", &signature::RSA_PKCS1_2048_8192_SHA256);
+    verify_signature(&jwt, "rsa.pub.pem", &signature::RSA_PKCS1_2048_8192_SHA256);
 }
 
 #[test]
@@ -189,7 +173,7 @@ fn every_key_form_and_algorithm_signs_what_its_public_key_verifies() {
             .to_string()
         });
         assert_eq!(jwt.header["alg"], expected_alg, "{file}");
-        verify(&jwt, public, verifier);
+        verify_signature(&jwt, public, verifier);
     }
 }
 
@@ -211,7 +195,7 @@ fn auto_signs_with_a_key_and_a_certificate_beside_it_adds_its_thumbprints() {
     assert_eq!(jwt.header["x5t"], expected_file("rsa.cert.x5t"));
     assert_eq!(jwt.header["x5t#S256"], expected_file("rsa.cert.x5t-s256"));
     assert_eq!(jwt.claims["aud"], "https://login.example.test/tenant/v2.0");
-    verify(&jwt, "rsa.pub.pem", &signature::RSA_PKCS1_2048_8192_SHA256);
+    verify_signature(&jwt, "rsa.pub.pem", &signature::RSA_PKCS1_2048_8192_SHA256);
 }
 
 #[test]

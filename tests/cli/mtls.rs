@@ -8,7 +8,6 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use rustls::client::danger::HandshakeSignatureValid;
@@ -18,7 +17,9 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{DigitallySignedStruct, DistinguishedName, SignatureScheme};
 
-use crate::util::{SECRET, TOKEN, TempDir, form_fields, run, test_key, token_json, tokn, tokn_for};
+use crate::util::{
+    SECRET, TOKEN, TempDir, form_fields, key_path, run, test_key, token_json, tokn, tokn_for,
+};
 
 /// What the server saw of one request.
 #[derive(Debug, Clone)]
@@ -76,10 +77,6 @@ impl ClientCertVerifier for AnyCertificate {
     }
 }
 
-fn keys_dir() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keys")
-}
-
 fn sha256_hex(der: &[u8]) -> String {
     ring::digest::digest(&ring::digest::SHA256, der)
         .as_ref()
@@ -90,15 +87,15 @@ fn sha256_hex(der: &[u8]) -> String {
 
 /// The SHA-256 of the first certificate of a PEM file under tests/keys.
 fn fingerprint(name: &str) -> String {
-    let cert = CertificateDer::from_pem_file(keys_dir().join(name)).expect("a certificate");
+    let cert = CertificateDer::from_pem_file(key_path(name)).expect("a certificate");
     sha256_hex(&cert)
 }
 
 /// Start the server; its URL and what it saw.
 fn start() -> (String, Arc<Mutex<Vec<Seen>>>) {
     let provider = Arc::new(default_provider());
-    let chain = vec![CertificateDer::from_pem_file(keys_dir().join("server.pem")).unwrap()];
-    let key = PrivateKeyDer::from_pem_file(keys_dir().join("server.key")).unwrap();
+    let chain = vec![CertificateDer::from_pem_file(key_path("server.pem")).unwrap()];
+    let key = PrivateKeyDer::from_pem_file(key_path("server.key")).unwrap();
     let config = rustls::ServerConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .unwrap()
@@ -182,7 +179,7 @@ fn last(seen: &Arc<Mutex<Vec<Seen>>>) -> Seen {
 }
 
 fn cacert() -> String {
-    keys_dir().join("ca.pem").display().to_string()
+    key_path("ca.pem").display().to_string()
 }
 
 #[test]

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use httpmock::prelude::*;
 
-use crate::util::{SECRET, TempDir, assert_no_leak, run, std_tokn, token_json, tokn, tokn_for};
+use crate::util::{
+    SECRET, TempDir, assert_no_leak, free_port, run, std_tokn, token_json, tokn, tokn_for,
+};
 
 #[test]
 fn a_server_that_never_answers_is_a_network_error_within_the_timeout() {
@@ -34,11 +36,7 @@ fn a_server_that_never_answers_is_a_network_error_within_the_timeout() {
 
 #[test]
 fn a_refused_connection_is_a_network_error() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let tmp = TempDir::new();
     let out = run(&mut tokn_for(
         &tmp,

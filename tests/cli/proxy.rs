@@ -16,7 +16,8 @@ use base64::Engine;
 use httpmock::prelude::*;
 
 use crate::util::{
-    TOKEN, TempDir, assert_no_leak, basic_refused_post_accepted, run, token_json, tokn_for,
+    TOKEN, TempDir, assert_no_leak, basic_refused_post_accepted, free_port, run, token_json,
+    tokn_for,
 };
 
 /// A proxy password no output would contain by chance.
@@ -331,15 +332,6 @@ fn no_proxy_entries_are_trimmed_and_star_matches_all() {
     assert_eq!(proxy.seen().len(), 1);
 }
 
-/// A port nothing listens on.
-fn closed_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn assert_password_hidden(stderr: &str, context: &str) {
     assert!(!stderr.contains(PASSWORD), "{context}: {stderr}");
     assert!(!stderr.contains("PASSW0RD"), "{context}: {stderr}");
@@ -350,7 +342,7 @@ fn assert_password_hidden(stderr: &str, context: &str) {
 
 #[test]
 fn a_proxy_that_is_down_is_a_network_error_that_names_it_and_not_its_password() {
-    let port = closed_port();
+    let port = free_port();
     let tmp = TempDir::new();
     for (var, url) in [
         ("HTTP_PROXY", "http://idp.example.test/token"),
@@ -606,7 +598,7 @@ fn socks_proxies_for_https_never_panic() {
     // Nothing listening at the SOCKS proxy.
     let out = run(tokn_for(&tmp, "https://idp.example.test/token").env(
         "ALL_PROXY",
-        format!("socks5h://user:{PASSWORD}@127.0.0.1:{}", closed_port()),
+        format!("socks5h://user:{PASSWORD}@127.0.0.1:{}", free_port()),
     ));
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(

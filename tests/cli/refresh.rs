@@ -8,7 +8,7 @@
 use std::os::unix::fs::PermissionsExt;
 
 use crate::scripted::{Answer, Scripted};
-use crate::util::{SECRET, TempDir, files_under, run, tokn, tokn_for};
+use crate::util::{SECRET, TempDir, cache_entries, run, tokn, tokn_for};
 
 const NOW: u64 = 1_700_000_000;
 const RT1: &str = "canaryRT1-0a1b2c3d4e5f";
@@ -48,13 +48,11 @@ fn at(dir: &TempDir, server: &Scripted, now: u64) -> crate::util::Run {
 }
 
 fn the_entry(dir: &TempDir) -> (std::path::PathBuf, String) {
-    let entries: Vec<_> = files_under(&dir.path().join("cache"))
-        .into_iter()
-        .filter(|(p, _)| p.extension().is_some_and(|e| e == "json"))
-        .collect();
+    let entries = cache_entries(dir);
     assert_eq!(entries.len(), 1);
-    let (path, bytes) = entries.into_iter().next().unwrap();
-    (path, String::from_utf8(bytes).unwrap())
+    let path = entries.into_iter().next().unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    (path, text)
 }
 
 #[test]

@@ -7,7 +7,6 @@
 //! socket-level server ([`Server`] from the hostile tests): closing a connection
 //! whose request was never read makes Linux send a reset instead of a FIN.
 
-use std::net::TcpListener;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -15,7 +14,7 @@ use assert_cmd::Command;
 use httpmock::prelude::*;
 
 use crate::hostile::{Server, http_answer, read_request};
-use crate::util::{Run, SECRET, TOKEN, TempDir, run, token_json, tokn};
+use crate::util::{Run, SECRET, TOKEN, TempDir, free_port, run, token_json, tokn};
 
 /// tokn against `url` with the secret from the env and no `--retry`, so that
 /// each test says how many retries it wants (or takes the default of 2).
@@ -302,10 +301,7 @@ fn a_reset_connection_with_retry_0_is_a_network_error() {
 
 #[test]
 fn a_refused_connection_is_not_retried() {
-    let port = {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    let port = free_port();
     let dir = TempDir::new();
     let (out, took) =
         timed(client(&dir, &format!("http://127.0.0.1:{port}/token")).args(["--retry", "3", "-v"]));

@@ -62,6 +62,16 @@ impl Drop for TempDir {
     }
 }
 
+/// A port nothing listens on right now: bound to an ephemeral port on
+/// 127.0.0.1, then let go.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind an ephemeral port on 127.0.0.1")
+        .local_addr()
+        .expect("the listener's address")
+        .port()
+}
+
 /// The token answer most tests serve.
 pub fn token_json(expires_in: u64) -> String {
     format!(r#"{{"access_token":"{TOKEN}","token_type":"Bearer","expires_in":{expires_in}}}"#)
@@ -101,6 +111,27 @@ pub fn assert_no_leak(text: &str, context: &str) {
     );
 }
 
+/// The files directly in the cache directory of [`tokn`] whose names end with
+/// `suffix`, sorted; none if there is no cache directory. Nothing is read.
+pub fn cache_files(dir: &TempDir, suffix: &str) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir.path().join("cache"))
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.to_string_lossy().ends_with(suffix))
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    found
+}
+
+/// The cache entries (`*.json`) in the cache directory of [`tokn`], sorted.
+pub fn cache_entries(dir: &TempDir) -> Vec<PathBuf> {
+    cache_files(dir, ".json")
+}
+
 /// Every file under `dir`, recursively, with its contents.
 pub fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
@@ -125,6 +156,51 @@ pub fn std_tokn(cache: &TempDir) -> std::process::Command {
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("TOKN_CACHE_DIR", cache.path().join("cache"));
     cmd
+}
+
+/// `tokn ARGS` on a pseudo-terminal made by util-linux `script` (ARGS is shell
+/// text), with the environment of [`tokn`] but `TOKN_CACHE_DIR` set to `cache`
+/// itself, plus `env`. With `typed`, that line is typed once tokn has had half a
+/// second to turn echo off, as a person would; without, stdin is /dev/null.
+/// Everything the terminal showed is in the output's stdout.
+pub fn on_a_terminal(
+    cache: &TempDir,
+    args: &str,
+    env: &[(&str, &str)],
+    typed: Option<&str>,
+) -> std::process::Output {
+    use std::process::Stdio;
+    let command = format!("{} {args}", assert_cmd::cargo::cargo_bin!("tokn").display());
+    let mut script = std::process::Command::new("script");
+    script
+        .args(["-qec", &command, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("TOKN_CACHE_DIR", cache.path())
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped());
+    let needs_script = |e: std::io::Error| -> ! {
+        panic!(
+            "this test needs util-linux `script` to make a pseudo-terminal (apt-get install bsdutils): {e}"
+        )
+    };
+    let Some(typed) = typed else {
+        return script
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| needs_script(e));
+    };
+    let mut child = script
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| needs_script(e));
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        writeln!(stdin, "{typed}").expect("type the line");
+    }
+    child.wait_with_output().expect("script runs")
 }
 
 /// A server that refuses HTTP Basic (401 invalid_client) and accepts the secret
@@ -152,14 +228,34 @@ pub fn basic_refused_post_accepted(
     (refused, accepted)
 }
 
+/// The test key or certificate `tests/keys/NAME` in the repository.
+pub fn key_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/keys")
+        .join(name)
+}
+
 /// A copy of the test key or certificate `tests/keys/NAME` in `dir`, mode 0600
 /// (the copies in the repository are readable by all, which tokn warns about).
 pub fn test_key(dir: &TempDir, name: &str) -> PathBuf {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/keys")
-        .join(name);
-    let bytes = std::fs::read(&source).expect("a test key under tests/keys");
+    let bytes = std::fs::read(key_path(name)).expect("a test key under tests/keys");
     dir.file(name, &bytes, 0o600)
+}
+
+/// Panic unless the signature of the decoded JWT verifies with `alg` and the
+/// public key `tests/keys/PUBLIC_PEM`.
+pub fn verify_signature(
+    decoded: &tokn::jose::Decoded,
+    public_pem: &str,
+    alg: &'static dyn ring::signature::VerificationAlgorithm,
+) {
+    use rustls_pki_types::SubjectPublicKeyInfoDer;
+    use rustls_pki_types::pem::PemObject;
+    let spki = SubjectPublicKeyInfoDer::from_pem_file(key_path(public_pem)).expect("a public key");
+    let key = tokn::keys::spki_key(spki.as_ref()).expect("SPKI");
+    ring::signature::UnparsedPublicKey::new(alg, key)
+        .verify(decoded.signing_input.as_bytes(), &decoded.signature)
+        .unwrap_or_else(|_| panic!("the signature does not verify with {public_pem}"));
 }
 
 /// The form fields of a urlencoded body, in order.
@@ -167,6 +263,14 @@ pub fn form_fields(body: &str) -> Vec<(String, String)> {
     form_urlencoded::parse(body.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
+}
+
+/// The first value of the query parameter `name` in `url` (after its first `?`).
+pub fn query_param(url: &str, name: &str) -> Option<String> {
+    let query = url.split_once('?')?.1;
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
 }
 
 /// Every request body a mock sees, in the order they arrive.
