@@ -161,11 +161,7 @@ impl Transport {
                 (_, true) => "a SOCKS connection",
                 _ => "a CONNECT tunnel",
             };
-            diag::verbose(&format!(
-                "* through the proxy {} (from {}): {how}",
-                p.shown(),
-                p.variable
-            ));
+            diag::verbose(&format!("* through {}: {how}", p.named()));
         }
         let agent = agent(trust, identity.map(client_cert).transpose()?, &route)?;
         Ok(Transport {
@@ -196,6 +192,20 @@ impl Transport {
         }
     }
 
+    /// The credentials for that proxy, if it has them.
+    fn proxy_authorization(&self) -> Option<String> {
+        self.forward_proxy().and_then(Proxy::authorization)
+    }
+
+    /// What is left of the run's time; none left is the timeout's error.
+    fn remaining(&self) -> Result<Duration, SendError> {
+        let remaining = self.deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(self.timed_out());
+        }
+        Ok(remaining)
+    }
+
     pub fn deadline(&self) -> Instant {
         self.deadline
     }
@@ -206,12 +216,9 @@ impl Transport {
 
     /// POST a form body with these headers (the defaults already merged in).
     pub fn post_form(&self, headers: &[(String, String)], body: &str) -> Result<Reply, SendError> {
-        let remaining = self.deadline.saturating_duration_since(Instant::now());
-        if remaining.is_zero() {
-            return Err(self.timed_out());
-        }
+        let remaining = self.remaining()?;
         let mut headers = headers.to_vec();
-        if let Some(credentials) = self.forward_proxy().and_then(Proxy::authorization) {
+        if let Some(credentials) = self.proxy_authorization() {
             headers.push(("Proxy-Authorization".into(), credentials));
         }
         self.check_head(&headers, body.len())?;
@@ -226,12 +233,9 @@ impl Transport {
 
     /// GET the URL (a metadata document), with the agent's `Accept: application/json`.
     pub fn get(&self) -> Result<Reply, SendError> {
-        let remaining = self.deadline.saturating_duration_since(Instant::now());
-        if remaining.is_zero() {
-            return Err(self.timed_out());
-        }
+        let remaining = self.remaining()?;
         let mut request = self.agent.get(self.uri.clone());
-        if let Some(credentials) = self.forward_proxy().and_then(Proxy::authorization) {
+        if let Some(credentials) = self.proxy_authorization() {
             request = request.header("Proxy-Authorization", credentials);
         }
         let request = request.config().timeout_global(Some(remaining)).build();

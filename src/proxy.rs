@@ -123,6 +123,11 @@ impl Proxy {
         format!("{}://{}:{}", self.kind.scheme(), self.host, self.port)
     }
 
+    /// "the proxy URL (from VARIABLE)", as errors and `-v` name it.
+    pub fn named(&self) -> String {
+        format!("the proxy {} (from {})", self.shown(), self.variable)
+    }
+
     /// The whole URL, credentials percent-encoded, for the HTTP client only.
     pub fn url_with_credentials(&self) -> String {
         let userinfo = match (&self.user, &self.password) {
@@ -147,7 +152,7 @@ impl Proxy {
     /// `Proxy-Authorization` for a request sent to the proxy in absolute form,
     /// the same Basic credentials that `CONNECT` carries.
     pub fn authorization(&self) -> Option<String> {
-        if self.user.is_none() && self.password.is_none() {
+        if !self.has_credentials() {
             return None;
         }
         let pair = format!(

@@ -21,11 +21,7 @@ impl Transport {
             ),
         );
         if let Some(p) = self.route.proxy() {
-            failure = failure.detail(format!(
-                "through the proxy {} (from {})",
-                p.shown(),
-                p.variable
-            ));
+            failure = failure.detail(format!("through {}", p.named()));
         }
         SendError {
             failure: failure.detail(format!(
@@ -112,7 +108,7 @@ impl Transport {
     /// A failure on the way to the proxy or in its handshake: exit 3, naming the
     /// proxy (never its password) and the variable that chose it.
     fn proxy_failure(&self, err: ureq::Error, proxy: &Proxy) -> Failure {
-        let name = format!("the proxy {} (from {})", proxy.shown(), proxy.variable);
+        let name = proxy.named();
         let network = |message: String| Failure::new(Exit::Network, message);
         let check = format!("check {} and that the proxy is running", proxy.variable);
         match err {
@@ -161,11 +157,7 @@ pub(super) fn proxy_refused(proxy: &Proxy, status: u16, what: &str) -> Failure {
         .unwrap_or_default();
     let failure = Failure::new(
         Exit::Network,
-        format!(
-            "the proxy {} (from {}) {what} (HTTP {status}{reason})",
-            proxy.shown(),
-            proxy.variable
-        ),
+        format!("{} {what} (HTTP {status}{reason})", proxy.named()),
     );
     match (status, proxy.has_credentials()) {
         (407, true) => failure.detail(format!("check the user and password in {}", proxy.variable)),

@@ -3,8 +3,6 @@
 //! brings the code back to tokn's one-shot listener, and tokn exchanges it with
 //! the verifier that only it knows.
 
-use std::time::Instant;
-
 use anyhow::Result;
 
 use crate::browser;
@@ -55,10 +53,7 @@ pub fn sign_in(
         sign.login_timeout.as_secs_f64(),
         listener.redirect_uri()
     ));
-    let deadline = Instant::now()
-        .checked_add(sign.login_timeout)
-        .unwrap_or_else(Instant::now);
-    let code = listener.wait(&state, deadline, sign.login_timeout)?;
+    let code = listener.wait(&state, sign.login_timeout)?;
     drop(waiting);
     let redirect_uri = Secret::new(listener.redirect_uri().to_string());
     drop(listener);

@@ -172,18 +172,19 @@ impl Listener {
         &self.redirect_uri
     }
 
-    /// Wait until `deadline` for the redirect; the code it carries, or why none.
-    pub fn wait(&self, state: &str, deadline: Instant, login_timeout: Duration) -> Result<Secret> {
+    /// Wait up to `login_timeout` for the redirect; the code it carries, or why none.
+    pub fn wait(&self, state: &str, login_timeout: Duration) -> Result<Secret> {
+        let deadline = Instant::now()
+            .checked_add(login_timeout)
+            .unwrap_or_else(Instant::now);
         let (tx, rx) = mpsc::channel();
         let busy = Arc::new(AtomicUsize::new(0));
         while Instant::now() < deadline {
             if let Ok((stream, _)) = self.listener.accept() {
                 self.handle(stream, state, &tx, &busy);
             }
-            match rx.recv_timeout(Duration::from_millis(20)) {
-                Ok(verdict) => return outcome(verdict),
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Err(mpsc::RecvTimeoutError::Disconnected) => {}
+            if let Ok(verdict) = rx.recv_timeout(Duration::from_millis(20)) {
+                return outcome(verdict);
             }
         }
         Err(Failure::new(
