@@ -8,7 +8,6 @@ use anyhow::Result;
 use crate::cache::{Cache, Entry, Key};
 use crate::clock;
 use crate::diag;
-use crate::error::{Exit, Failure};
 use crate::fetch::Fetcher;
 use crate::oauth::client_auth::{Attempt, AuthMethod};
 use crate::oauth::response::Token;
@@ -23,49 +22,38 @@ pub struct Obtained {
     pub now: u64,
 }
 
-/// What a look into the cache found.
-enum Look {
-    Hit(Obtained),
-    /// No usable token; the `auto` method that worked last time, and the
-    /// entry's refresh token, if known.
-    Miss {
-        remembered: Option<Attempt>,
-        refresh_token: Option<String>,
-    },
+/// What a look into the cache found when it found no usable token: the
+/// `auto` method that worked last time, and the entry's refresh token, if known.
+#[derive(Default)]
+struct Miss {
+    remembered: Option<Attempt>,
+    refresh_token: Option<String>,
 }
-
-const MISS: Look = Look::Miss {
-    remembered: None,
-    refresh_token: None,
-};
 
 pub fn obtain(settings: &Settings) -> Result<Obtained> {
     let cache = settings.cache.and_then(|_| Cache::open());
     let key = cache.as_ref().map(|_| Key::of(settings));
-    let mut missed = MISS;
+    let mut missed = Miss::default();
     let mut lock = None;
     if let (Some(cache), Some(key), Some(use_)) = (&cache, &key, settings.cache) {
-        missed = look(settings, cache, key, use_, true);
-        if let Look::Hit(found) = missed {
-            return Ok(found);
-        }
+        missed = match look(settings, cache, key, use_, true) {
+            Ok(found) => return Ok(found),
+            Err(miss) => miss,
+        };
         lock = cache.lock(key, settings.lock_deadline)?;
         // Another process may have fetched it while this one waited for the lock,
         // or between the first look and taking the lock.
         if lock.is_some() {
-            missed = look(settings, cache, key, use_, false);
-            if let Look::Hit(found) = missed {
-                return Ok(found);
-            }
+            missed = match look(settings, cache, key, use_, false) {
+                Ok(found) => return Ok(found),
+                Err(miss) => miss,
+            };
         }
     }
-    let Look::Miss {
+    let Miss {
         remembered,
         refresh_token,
-    } = missed
-    else {
-        return Err(Failure::new(Exit::Bug, "a cache hit was not served").into());
-    };
+    } = missed;
     // The keys and the issuer's metadata are read only now: a cached token needs neither.
     let fetcher = Fetcher::start(settings, cache.as_ref())?;
     let (token, worked, kept) = match refresh_token {
@@ -211,7 +199,13 @@ fn holds_a_secret(settings: &Settings, entry: &Entry) -> bool {
 /// The cached token if it has at least `min_ttl` seconds left (and is not
 /// expired), unless `--refresh` asks for a new one; else the `auto` method that
 /// worked last time. `first_look` keeps the verbose lines to one mention of a miss.
-fn look(settings: &Settings, cache: &Cache, key: &Key, use_: CacheUse, first_look: bool) -> Look {
+fn look(
+    settings: &Settings,
+    cache: &Cache,
+    key: &Key,
+    use_: CacheUse,
+    first_look: bool,
+) -> Result<Obtained, Miss> {
     let say = |text: &str| {
         if first_look {
             diag::verbose(text);
@@ -219,36 +213,36 @@ fn look(settings: &Settings, cache: &Cache, key: &Key, use_: CacheUse, first_loo
     };
     let Some(entry) = cache.read(key).filter(|e| e.is_for(settings)) else {
         say("* no cached token");
-        return MISS;
+        return Err(Miss::default());
     };
-    let miss = Look::Miss {
+    let miss = Miss {
         remembered: entry.remembered(),
         refresh_token: entry.refresh_token.clone(),
     };
     if use_.refresh {
         say("* --refresh: fetching a new token to replace the cached one");
-        return miss;
+        return Err(miss);
     }
     let now = clock::now();
     let left = entry.expires_at.saturating_sub(now);
     if left == 0 {
         say("* the cached token has expired; fetching a new one");
-        return miss;
+        return Err(miss);
     }
     if left < use_.min_ttl {
         say(&format!(
             "* the cached token has {left} s left, less than --min-ttl {}; fetching a new one",
             use_.min_ttl
         ));
-        return miss;
+        return Err(miss);
     }
     let Some(token) = entry.token() else {
         say("* the cached entry holds no usable token; fetching a new one");
-        return miss;
+        return Err(miss);
     };
     diag::protect_token(&token.access_token);
     diag::verbose(&format!("* token from the cache, {left} s left"));
-    Look::Hit(Obtained {
+    Ok(Obtained {
         token,
         expires_at: Some(entry.expires_at),
         now,
