@@ -243,23 +243,28 @@ pub fn parse() -> Result<Parsed, clap::Error> {
     parse_from(&args).inspect_err(|_| protect_secret_arguments(&args))
 }
 
-/// Options whose value is itself a secret.
-const SECRET_OPTIONS: &[&str] = &["--client-secret"];
-
 /// Register the values of secret options with `diag`, so that clap's error
 /// about them (or about the arguments after them, such as a secret that
 /// starts with `-` and is taken for an option) never shows them.
 fn protect_secret_arguments(args: &[std::ffi::OsString]) {
+    // The options whose value is itself a secret.
+    let secret_options: Vec<String> = crate::options::SECRET_KEYS
+        .iter()
+        .map(|key| format!("--{}", key.replace('_', "-")))
+        .collect();
     let mut next_is_secret = false;
     for arg in args.iter().map(|a| a.to_string_lossy()) {
         if std::mem::take(&mut next_is_secret) {
             diag::protect_secret(&arg);
             continue;
         }
-        for option in SECRET_OPTIONS {
+        for option in &secret_options {
             if arg == *option {
                 next_is_secret = true;
-            } else if let Some(value) = arg.strip_prefix(option).and_then(|r| r.strip_prefix('=')) {
+            } else if let Some(value) = arg
+                .strip_prefix(option.as_str())
+                .and_then(|r| r.strip_prefix('='))
+            {
                 diag::protect_secret(value);
             }
         }

@@ -30,7 +30,7 @@ use crate::options::{Layered, Source, Sourced};
 use crate::secret::Secret;
 
 use super::credentials::{self, ClientSecret};
-use super::{built_in, list, switch};
+use super::{built_in, list, switch, text};
 
 /// Where an option was set, if someone set it: a built-in default, such as
 /// `--login-timeout`'s, was set by nobody.
@@ -111,18 +111,7 @@ pub(crate) const OWNED_ENV: &[(&str, Kind)] = &[
 /// pipes read by `deadline`), and the time a person took to type a password.
 pub fn grant(l: &Layered, allow_http: bool, deadline: Instant) -> Result<(Grant, Duration)> {
     let name = built_in(&l.grant_type, "--grant-type")?;
-    let kind = match Kind::parse(name) {
-        // A service-account file implies the grant it is for.
-        Kind::ClientCredentials
-            if l.service_account.is_some()
-                && l.grant_type
-                    .as_ref()
-                    .is_none_or(|g| g.source == Source::BuiltIn) =>
-        {
-            Kind::JwtBearer
-        }
-        kind => kind,
-    };
+    let kind = kind(l, name);
     check_misplaced(l, kind, name)?;
     check_stdin(l, kind)?;
     let grant = match kind {
@@ -149,13 +138,31 @@ pub fn grant(l: &Layered, allow_http: bool, deadline: Instant) -> Result<(Grant,
     Ok((grant, Duration::ZERO))
 }
 
+/// The kind of the grant `name`: a service-account file implies the grant it
+/// is for, unless another is asked for.
+fn kind(l: &Layered, name: &str) -> Kind {
+    match Kind::parse(name) {
+        Kind::ClientCredentials
+            if l.service_account.is_some()
+                && l.grant_type
+                    .as_ref()
+                    .is_none_or(|g| g.source == Source::BuiltIn) =>
+        {
+            Kind::JwtBearer
+        }
+        kind => kind,
+    }
+}
+
 /// Whether the grant is jwt-bearer with a key to sign its assertion and none
 /// given: then the assertion's issuer names the client, and a client ID is optional.
 pub fn may_sign_an_assertion(l: &Layered) -> bool {
-    let jwt_bearer = match l.grant_type.as_ref() {
-        Some(g) if g.source != Source::BuiltIn => Kind::parse(&g.value) == Kind::JwtBearer,
-        _ => l.service_account.is_some(),
-    };
+    let jwt_bearer = l
+        .grant_type
+        .as_ref()
+        .map_or(l.service_account.is_some(), |g| {
+            kind(l, &g.value) == Kind::JwtBearer
+        });
     let given = l.assertion_file.is_some()
         || std::env::var_os("TOKN_ASSERTION").is_some_and(|v| !v.is_empty());
     jwt_bearer && !given && (l.signing_key.is_some() || l.service_account.is_some())
@@ -335,17 +342,10 @@ fn refuse_signing_options(l: &Layered) -> Result<()> {
 /// What an assertion tokn signs says: `--jwt-issuer` (else the service account's
 /// client_email, else the client ID), `--jwt-subject`, `--jwt-claim`.
 fn signed(l: &Layered) -> Result<Signed> {
-    let text = |value: &Option<Sourced<String>>, key: &str| -> Result<Option<String>> {
-        match value {
-            Some(s) if s.value.trim().is_empty() => Err(usage(format!(
-                "{} is empty: give a value or leave it out",
-                s.option_name(key)
-            ))),
-            Some(s) => Ok(Some(s.value.trim().to_string())),
-            None => Ok(None),
-        }
+    let trimmed = |value, key| -> Result<Option<String>> {
+        Ok(text(value, key)?.map(|s| s.trim().to_string()))
     };
-    let issuer = text(&l.jwt_issuer, "jwt_issuer")?;
+    let issuer = trimmed(&l.jwt_issuer, "jwt_issuer")?;
     let has_client_id = l.client_id.as_ref().is_some_and(|c| !c.value.is_empty());
     if issuer.is_none() && l.service_account.is_none() && !has_client_id {
         return Err(usage(
@@ -363,7 +363,7 @@ fn signed(l: &Layered) -> Result<Signed> {
         .collect::<Result<Vec<_>>>()?;
     Ok(Signed {
         issuer,
-        subject: text(&l.jwt_subject, "jwt_subject")?,
+        subject: trimmed(&l.jwt_subject, "jwt_subject")?,
         extra,
         service_account: l
             .service_account

@@ -18,6 +18,8 @@ use crate::oauth::assertion::JwtOptions;
 use crate::oauth::client_auth::{AuthMethod, Means};
 use crate::options::{Layered, Sourced};
 
+use super::text;
+
 /// The key files and the assertion's options, as given.
 #[derive(Debug, Clone, Default)]
 pub struct KeySettings {
@@ -37,8 +39,8 @@ impl KeySettings {
             key: l.key.clone(),
             jwt: JwtOptions {
                 alg: l.jwt_alg.as_ref().map(|a| a.value),
-                kid: text(&l.signing_key_id, "signing_key_id")?,
-                audience: text(&l.jwt_audience, "jwt_audience")?,
+                kid: text(&l.signing_key_id, "signing_key_id")?.map(str::to_string),
+                audience: text(&l.jwt_audience, "jwt_audience")?.map(str::to_string),
             },
             signs: matches!(auth, AuthMethod::Auto | AuthMethod::PrivateKeyJwt)
                 && l.signing_key.is_some(),
@@ -147,17 +149,5 @@ impl KeySettings {
             deadline,
         )
         .map(Some)
-    }
-}
-
-/// A text option that may be absent but not empty.
-fn text(value: &Option<Sourced<String>>, key: &str) -> Result<Option<String>> {
-    match value {
-        Some(s) if s.value.trim().is_empty() => Err(usage(format!(
-            "{} is empty: give a value or leave it out",
-            s.option_name(key)
-        ))),
-        Some(s) => Ok(Some(s.value.clone())),
-        None => Ok(None),
     }
 }

@@ -84,6 +84,18 @@ fn list(value: &Option<Sourced<List>>) -> &[String] {
     value.as_ref().map_or(&[], |l| &l.value.0)
 }
 
+/// An optional text option's value; given but blank is a usage error.
+fn text<'a>(value: &'a Option<Sourced<String>>, key: &str) -> Result<Option<&'a str>> {
+    match value {
+        Some(s) if s.value.trim().is_empty() => Err(usage(format!(
+            "{} is empty: give a value or leave it out",
+            s.option_name(key)
+        ))),
+        Some(s) => Ok(Some(&s.value)),
+        None => Ok(None),
+    }
+}
+
 /// An on/off option: on when given as on.
 pub(crate) fn switch(value: &Option<Sourced<bool>>) -> bool {
     value.as_ref().is_some_and(|s| s.value)
