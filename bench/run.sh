@@ -143,9 +143,7 @@ expect curl_mtls "$BENCH_TOKEN_JSON"
 [[ $(sh -c "$PIPE_HTTPS") == "$BENCH_TOKEN" ]] || bench_die "curl | jq over https did not print the token"
 [[ $(sh -c "$PIPE_MTLS") == "$BENCH_TOKEN" ]] || bench_die "curl | jq with a client certificate did not print the token"
 
-CACHE_HIT_HTTP=n/a
-CACHE_HIT_HTTPS=n/a
-CACHE_HIT_PROFILE=n/a
+declare -A CACHE_HIT=([http]=n/a [https]=n/a [profile]=n/a)
 if ((CURL_ONLY == 0)); then
     expect tokn_http "$BENCH_TOKEN"
     expect tokn_https "$BENCH_TOKEN"
@@ -159,11 +157,7 @@ if ((CURL_ONLY == 0)); then
         before=$(bench_access_count)
         expect "tokn_cached_$s" "$BENCH_TOKEN"
         if [[ $(bench_access_count) == "$before" ]]; then hit=yes; else hit=no; fi
-        case $s in
-        http) CACHE_HIT_HTTP=$hit ;;
-        https) CACHE_HIT_HTTPS=$hit ;;
-        profile) CACHE_HIT_PROFILE=$hit ;;
-        esac
+        CACHE_HIT[$s]=$hit
         [[ $hit == yes ]] || bench_log "warning: tokn's cached $s run still sent a request to nginx"
     done
 fi
@@ -207,9 +201,7 @@ printf '%s' "$BENCH_TOKEN_JSON" >"$T/token.json"
 # shellcheck disable=SC2086
 for i in $(seq "$CG_RUNS"); do callgrind_count "$T/cg/jq.$i" ${CMD[jq]} <"$T/token.json"; done >"$T/cg/jq.counts"
 INSTR[jq]=$(median <"$T/cg/jq.counts")
-INSTR[pipe_http]=$((${INSTR[curl_http]%.*} + ${INSTR[jq]%.*}))
-INSTR[pipe_https]=$((${INSTR[curl_https]%.*} + ${INSTR[jq]%.*}))
-INSTR[pipe_mtls]=$((${INSTR[curl_mtls]%.*} + ${INSTR[jq]%.*}))
+for s in http https mtls; do INSTR[pipe_$s]=$((${INSTR[curl_$s]%.*} + ${INSTR[jq]%.*})); done
 
 # --- peak RSS (/usr/bin/time -v) ------------------------------------------------------------------------
 # rss_kib [<stdin] CMD...: prints the peak RSS of one run in KiB.
@@ -232,9 +224,7 @@ done
 # shellcheck disable=SC2086
 RSS[jq]=$(for i in $(seq "$RSS_RUNS"); do rss_kib ${CMD[jq]} <"$T/token.json"; done | median)
 # Both processes of the pipeline are alive at the same time: their peaks add up.
-RSS[pipe_http]=$((${RSS[curl_http]%.*} + ${RSS[jq]%.*}))
-RSS[pipe_https]=$((${RSS[curl_https]%.*} + ${RSS[jq]%.*}))
-RSS[pipe_mtls]=$((${RSS[curl_mtls]%.*} + ${RSS[jq]%.*}))
+for s in http https mtls; do RSS[pipe_$s]=$((${RSS[curl_$s]%.*} + ${RSS[jq]%.*})); done
 
 # --- wall time (hyperfine) ------------------------------------------------------------------------------
 declare -A WALL
@@ -354,14 +344,14 @@ scenario_rows "http" tokn_http curl_http pipe_http 0.5 1.0
 scenario_rows "https" tokn_https curl_https pipe_https 1.0 1.0
 scenario_rows "https, client cert" tokn_mtls curl_mtls pipe_mtls 1.0 1.0
 
-# cached_rows LABEL TOKN-KEY CURL-KEY PIPE-KEY CACHE-HIT
+# cached_rows LABEL TOKN-KEY CURL-KEY PIPE-KEY CACHE-HIT [INSTR-LIMIT INSTR-TARGET]
 cached_rows() {
-    local label=$1 tk=$2 ck=$3 pk=$4 hit=$5 v
+    local label=$1 tk=$2 ck=$3 pk=$4 hit=$5 limit=${6:-2000000} target=${7:-"<= 2 M"} v
     local ti=- tw=- tr=-
     if ((CURL_ONLY == 0)); then ti=${INSTR[$tk]} tw=${WALL[$tk]} tr=${RSS[$tk]}; fi
-    v=$(verdict "$ti" 2000000) && count "$v"
+    v=$(verdict "$ti" "$limit") && count "$v"
     row "$label" "instructions" "$(fmt instr "$ti")" "$(fmt instr "${INSTR[$ck]}")" "$(fmt instr "${INSTR[$pk]}")" \
-        "$(ratio "$ti" "${INSTR[$ck]}")" "$(ratio "$ti" "${INSTR[$pk]}")" "<= 2 M" "$v"
+        "$(ratio "$ti" "${INSTR[$ck]}")" "$(ratio "$ti" "${INSTR[$pk]}")" "$target" "$v"
     v=$(verdict "$tw" 0.0015) && count "$v"
     row "$label" "wall median" "$(fmt wall "$tw")" "$(fmt wall "${WALL[$ck]}")" "$(fmt wall "${WALL[$pk]}")" \
         "$(ratio "$tw" "${WALL[$ck]}")" "$(ratio "$tw" "${WALL[$pk]}")" "<= 1.5 ms" "$v"
@@ -372,30 +362,16 @@ cached_rows() {
     count "$v"
     row "$label" "no request sent" "$hit" "-" "-" "-" "-" "cache hit" "$v"
 }
-cached_rows "cached http" tokn_cached_http curl_http pipe_http "$CACHE_HIT_HTTP"
-cached_rows "cached https" tokn_cached_https curl_https pipe_https "$CACHE_HIT_HTTPS"
+cached_rows "cached http" tokn_cached_http curl_http pipe_http "${CACHE_HIT[http]}"
+cached_rows "cached https" tokn_cached_https curl_https pipe_https "${CACHE_HIT[https]}"
 
 # The cached run through a profile of a five-profile config file: within 10% of the plain
 # cached run's instructions, and under 1 M.
-profile_rows() {
-    local label="cached, profile" tk=tokn_cached_profile ck=curl_http pk=pipe_http v limit
-    local ti=- tw=- tr=-
-    if ((CURL_ONLY == 0)); then ti=${INSTR[$tk]} tw=${WALL[$tk]} tr=${RSS[$tk]}; fi
+if ((CURL_ONLY == 0)); then
     limit=$(awk -v c="${INSTR[tokn_cached_http]:-0}" 'BEGIN { l = c * 1.1; print (l < 1000000) ? l : 1000000 }')
-    v=$(verdict "$ti" "$limit") && count "$v"
-    row "$label" "instructions" "$(fmt instr "$ti")" "$(fmt instr "${INSTR[$ck]}")" "$(fmt instr "${INSTR[$pk]}")" \
-        "$(ratio "$ti" "${INSTR[$ck]}")" "$(ratio "$ti" "${INSTR[$pk]}")" "<= 1.1x cached, 1 M" "$v"
-    v=$(verdict "$tw" 0.0015) && count "$v"
-    row "$label" "wall median" "$(fmt wall "$tw")" "$(fmt wall "${WALL[$ck]}")" "$(fmt wall "${WALL[$pk]}")" \
-        "$(ratio "$tw" "${WALL[$ck]}")" "$(ratio "$tw" "${WALL[$pk]}")" "<= 1.5 ms" "$v"
-    v=$(verdict "$tr" "${RSS[$ck]}") && count "$v"
-    row "$label" "peak RSS" "$(fmt rss "$tr")" "$(fmt rss "${RSS[$ck]}")" "$(fmt rss "${RSS[$pk]}")" \
-        "$(ratio "$tr" "${RSS[$ck]}")" "$(ratio "$tr" "${RSS[$pk]}")" "<= 1.0x curl" "$v"
-    case $CACHE_HIT_PROFILE in yes) v=PASS ;; no) v=FAIL ;; *) v=n/a ;; esac
-    count "$v"
-    row "$label" "no request sent" "$CACHE_HIT_PROFILE" "-" "-" "-" "-" "cache hit" "$v"
-}
-((CURL_ONLY == 1)) || profile_rows
+    cached_rows "cached, profile" tokn_cached_profile curl_http pipe_http "${CACHE_HIT[profile]}" \
+        "$limit" "<= 1.1x cached, 1 M"
+fi
 
 if ((CURL_ONLY == 0)); then
     v=$(verdict "$TOKN_SIZE" 4194304) && count "$v"

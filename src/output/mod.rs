@@ -72,7 +72,7 @@ pub fn render(spec: &OutputSpec, token: &Token, expires_at: Option<u64>, now: u6
 }
 
 /// POSIX single quotes: safe to paste into any sh-like shell.
-fn shell_quote(text: &str) -> String {
+pub fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 

@@ -112,7 +112,7 @@ fn shell_word(word: &str) -> String {
     if !word.is_empty() && word.chars().all(plain) {
         word.to_string()
     } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
+        tokn::output::shell_quote(word)
     }
 }
 
